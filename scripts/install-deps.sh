@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package avedge needs to build, test and run.
+# Idempotent and fast when everything is present: it asks dpkg first and
+# calls apt-get only for what is missing.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also the interop test clients
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config clang lld
+  libssl-dev libasio-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  openssl iproute2 procps
+)
+test_pkgs=(
+  coturn tshark python3 python3-aioice python3-aiortc python3-selenium
+  chromium chromium-driver libnice-dev libglib2.0-dev libclang-rt-14-dev
+)
+
+want=("${build_pkgs[@]}")
+[ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; answer no.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's coturn package may start a turnserver service; we never want it.
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now coturn >/dev/null 2>&1 || true; fi

@@ -1,0 +1,90 @@
+// What the pure TURN core asks of the world. The net layer implements it with sockets;
+// unit tests implement it with vectors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "core/address.hpp"
+
+namespace avedge::turn {
+
+enum class Transport : uint8_t { Udp, Tcp, Tls };
+const char* to_string(Transport t);
+
+// The client side of a 5-tuple as the server sees it (RFC 8656 §2). For TCP and TLS,
+// conn_id names the connection so two connections from one address never mix.
+struct ClientTuple {
+  Transport transport = Transport::Udp;
+  Endpoint client;  // the client's (reflexive) transport address
+  Endpoint server;  // our listening address it sent to
+  uint64_t conn_id = 0;
+  friend bool operator==(const ClientTuple&, const ClientTuple&) = default;
+};
+struct ClientTupleHash {
+  size_t operator()(const ClientTuple& t) const noexcept;
+};
+
+// Stable reason codes for every rejection and notable decision; logged once each, with no
+// secret in them (issue "Logs").
+enum class Event : uint16_t {
+  AllocationCreated = 1000,
+  AllocationRefreshed,
+  AllocationDeleted,
+  AllocationExpired,
+  PermissionCreated,
+  ChannelBound,
+  AuthMissing = 2000,     // request without MESSAGE-INTEGRITY: 401 challenge
+  AuthBadRequest,         // missing USERNAME/REALM/NONCE: 400
+  AuthStaleNonce,         // 438
+  AuthInvalidNonce,       // 401 with fresh nonce
+  AuthUnknownUser,        // 401
+  AuthExpiredCredential,  // 401
+  AuthBadIntegrity,       // 401
+  AuthWrongRealm,         // 401
+  AuthWrongUser,          // 441: another user on this allocation
+  AuthBidDown,            // 400: PASSWORD-ALGORITHMS mismatch
+  RequestMalformed = 3000,  // 400
+  RequestUnknownAttribute,  // 420
+  AllocationMismatch,       // 437
+  UnsupportedTransport,     // 442
+  AddressFamilyUnsupported, // 440
+  PeerFamilyMismatch,       // 443
+  PeerDenied,               // 403
+  QuotaUser,                // 486
+  QuotaIp,                  // 486
+  QuotaTotal,               // 508
+  NoRelayPort,              // 508
+  PermissionQuota,          // 508
+  ChannelConflict,          // 400
+  DropNoPermission = 4000,  // datagram dropped: no permission for the peer
+  DropNoChannel,            // ChannelData on an unbound channel
+  DropNoAllocation,         // indication or ChannelData without allocation
+  DropPeerDenied,           // inbound packet from a denied peer
+  DropMalformed,            // not STUN, not ChannelData, or failed FINGERPRINT
+};
+const char* reason_code(Event e);  // "auth.stale_nonce", ...
+
+struct EventInfo {
+  Event event;
+  const ClientTuple* tuple = nullptr;  // may be null (expiry)
+  std::string_view username;           // may be empty; never a password
+  std::string_view detail;             // short, no secrets
+};
+
+class Io {
+ public:
+  virtual ~Io() = default;
+  virtual void send_to_client(const ClientTuple& to, std::span<const uint8_t> bytes) = 0;
+  virtual void send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
+                               bool dont_fragment) = 0;
+  // Opens a relay socket for relay_id on this edge's relay address of the family, on a random
+  // free port of the configured range (even, if asked). nullopt: no port or family available.
+  virtual std::optional<Endpoint> open_relay(uint32_t relay_id, Family family, bool even_port) = 0;
+  virtual void close_relay(uint32_t relay_id) = 0;
+  virtual void event(const EventInfo& info) = 0;
+};
+
+}  // namespace avedge::turn

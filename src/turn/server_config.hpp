@@ -1,0 +1,30 @@
+// Settings the TURN core needs, already validated by the config layer.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace avedge::turn {
+
+struct ServerConfig {
+  std::string realm = "avedge.local";
+  Seconds default_lifetime{600};     // RFC 8656 §7.2
+  Seconds max_lifetime{3600};
+  Seconds permission_lifetime{300};  // RFC 8656 §9: exactly 300 s
+  Seconds channel_lifetime{600};     // RFC 8656 §12
+  Seconds nonce_lifetime{600};
+  size_t max_allocations_total = 10000;
+  size_t max_allocations_per_user = 100;
+  size_t max_allocations_per_ip = 200;
+  size_t max_permissions_per_allocation = 1024;
+  size_t max_channels_per_allocation = 1024;
+  bool ipv4_relay = true;   // a relay address of this family exists
+  bool ipv6_relay = false;
+  bool software = false;    // SOFTWARE attribute (off by default: RFC 8656 §21.1.6)
+  std::string software_name = "avedge";
+  bool sha256_integrity = true;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
+};
+
+}  // namespace avedge::turn
