@@ -17,6 +17,11 @@ using Md5Digest = std::array<uint8_t, 16>;
 
 Sha1Digest hmac_sha1(std::span<const uint8_t> key, std::span<const uint8_t> data);
 Sha256Digest hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data);
+// HMAC over the concatenation of `parts`, fed incrementally (no copy of the data).
+Sha1Digest hmac_sha1_parts(std::span<const uint8_t> key,
+                           std::span<const std::span<const uint8_t>> parts);
+Sha256Digest hmac_sha256_parts(std::span<const uint8_t> key,
+                               std::span<const std::span<const uint8_t>> parts);
 Md5Digest md5(std::span<const uint8_t> data);
 Sha256Digest sha256(std::span<const uint8_t> data);
 

@@ -2,6 +2,7 @@
 // (RFC 8656 §12.5, RFC 8489 §6.2.2).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 

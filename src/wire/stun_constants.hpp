@@ -1,6 +1,7 @@
 // STUN (RFC 8489) and TURN (RFC 8656) numbers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace avedge::stun {

@@ -18,7 +18,7 @@ using TransactionId = std::array<uint8_t, 12>;
 struct Attribute {
   uint16_t type = 0;
   std::span<const uint8_t> value;  // without padding
-  uint16_t offset = 0;             // offset of the attribute header in the message
+  uint32_t offset = 0;  // offset of the attribute header in the message (may exceed 65535)
 };
 
 enum class ParseError : uint8_t {
@@ -48,6 +48,8 @@ struct Message {
   const Attribute* message_integrity_sha256 = nullptr;
   const Attribute* fingerprint = nullptr;
 
+  // First covered attribute of that type; for MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256
+  // and FINGERPRINT returns the pointers above.
   [[nodiscard]] const Attribute* find(uint16_t type) const;
   [[nodiscard]] std::span<const Attribute> attributes() const { return {attrs.data(), covered_count}; }
 };
@@ -87,6 +89,10 @@ struct PasswordAlgorithm {
   std::span<const uint8_t> params;
 };
 std::optional<PasswordAlgorithm> decode_password_algorithm(const Attribute& a);
+// PASSWORD-ALGORITHMS: fills `out` with up to out.size() entries; nullopt when malformed
+// (an entry runs past the value) or when there are more entries than out holds.
+std::optional<size_t> decode_password_algorithms(const Attribute& a,
+                                                 std::span<PasswordAlgorithm> out);
 
 // --- integrity (RFC 8489 §14.5, §14.6, §14.7) ---
 // key: the long-term key (MD5 or SHA-256 of user:realm:pass) or short-term password.

@@ -1,0 +1,102 @@
+// The configuration model: every value the edge runs with, each with the file and line it came
+// from, so any finding can say "avedge.toml:14" (DESIGN.md §1).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/address.hpp"
+#include "core/clock.hpp"
+
+namespace avedge::config {
+
+// Where a value came from: a file and line, a command-line flag, or the built-in default.
+struct SourcePos {
+  std::string file;   // "avedge.toml", "--listen", "(built-in)"
+  uint32_t line = 0;  // 0: no line (flags, built-in defaults)
+  [[nodiscard]] std::string to_string() const;
+};
+SourcePos builtin_pos();
+
+template <typename T>
+struct Located {
+  T value{};
+  SourcePos where = builtin_pos();
+};
+
+// udp://, tcp://, tls:// and tcp+tls:// (one TCP port serving TLS and plain TCP, told apart by
+// the first byte: 0x16 is a TLS handshake record, RFC 8446 §5.1).
+enum class ListenerKind : uint8_t { Udp, Tcp, Tls, TcpTls };
+const char* scheme(ListenerKind k);
+
+struct Listener {
+  ListenerKind kind = ListenerKind::Udp;
+  Endpoint endpoint;  // port 0: an ephemeral port (tests)
+  SourcePos where = builtin_pos();
+  [[nodiscard]] std::string url() const;
+  [[nodiscard]] bool uses_tls() const { return kind == ListenerKind::Tls || kind == ListenerKind::TcpTls; }
+};
+
+struct PortRange {
+  uint16_t first = 50000;
+  uint16_t last = 59999;
+  [[nodiscard]] std::string to_string() const;
+};
+
+struct StaticUser {
+  std::string name;
+  std::string password;
+  SourcePos where = builtin_pos();
+};
+
+struct PeersConfig {
+  Located<bool> recommended{true};  // deny = "recommended" | "none"
+  std::vector<Located<Cidr>> allow;
+  std::vector<Located<Cidr>> deny_extra;
+};
+
+struct QuotaConfig {
+  Located<uint64_t> total{10000};
+  Located<uint64_t> per_user{100};
+  Located<uint64_t> per_ip{200};
+};
+
+struct LifetimesConfig {
+  Located<Seconds> default_lifetime{Seconds{600}};  // RFC 8656 §7.2
+  Located<Seconds> max_lifetime{Seconds{3600}};
+  Located<Seconds> permission{Seconds{300}};        // RFC 8656 §9
+  Located<Seconds> channel{Seconds{600}};           // RFC 8656 §12
+  Located<Seconds> nonce{Seconds{600}};
+};
+
+struct TlsConfig {
+  Located<std::string> cert;  // PEM file; may also hold the key
+  Located<std::string> key;
+  // Both empty and a TLS listener exists: a self-signed certificate is generated at start.
+};
+
+struct Config {
+  Located<std::string> realm{"avedge.local"};
+  std::vector<Listener> listeners;
+  std::vector<Located<IpAddress>> relay_ips;  // at most one per family; derived when empty
+  Located<PortRange> relay_ports;
+  Located<unsigned> workers{0};  // 0: one per core
+  Located<bool> software{false};
+  std::vector<StaticUser> users;
+  std::vector<Located<std::string>> secrets;  // TURN REST secrets, inline or read from files
+  // Development mode (the embedded default): generate a REST secret and a user when none is
+  // configured, and print them at start.
+  Located<bool> dev_credentials{false};
+  PeersConfig peers;
+  QuotaConfig quota;
+  LifetimesConfig lifetimes;
+  TlsConfig tls;
+  Located<std::string> log_level{"info"};
+
+  [[nodiscard]] bool has_tls_listener() const;
+  [[nodiscard]] std::optional<IpAddress> relay_ip(Family f) const;
+};
+
+}  // namespace avedge::config

@@ -1,0 +1,99 @@
+// Internals of turn::Server, shared by its source files (dispatch, authentication, requests).
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "turn/allocation.hpp"
+#include "turn/server.hpp"
+#include "wire/stun_builder.hpp"
+
+namespace avedge::turn {
+
+// What a request proved about its sender (RFC 8489 §9.2.4).
+struct AuthContext {
+  std::string username;
+  auth::LongTermKey key;
+  bool sha256_key = false;        // PASSWORD-ALGORITHM SHA-256 was negotiated
+  bool sha256_integrity = false;  // the request carried MESSAGE-INTEGRITY-SHA256
+};
+
+struct Server::Impl {
+  Impl(ServerConfig c, std::shared_ptr<const auth::CredentialStore> cr,
+       std::shared_ptr<const auth::NonceService> n, std::shared_ptr<const PeerPolicy> p,
+       std::shared_ptr<QuotaTracker> q, Io& i, uint32_t base)
+      : cfg(std::move(c)),
+        creds(std::move(cr)),
+        nonces(std::move(n)),
+        policy(std::move(p)),
+        quota(std::move(q)),
+        io(i),
+        next_relay_id(base) {}
+
+  ServerConfig cfg;
+  std::shared_ptr<const auth::CredentialStore> creds;
+  std::shared_ptr<const auth::NonceService> nonces;
+  std::shared_ptr<const PeerPolicy> policy;
+  std::shared_ptr<QuotaTracker> quota;
+  Io& io;
+  uint32_t next_relay_id;
+  uint64_t indication_seq = 0;
+
+  std::unordered_map<ClientTuple, std::unique_ptr<Allocation>, ClientTupleHash> allocations;
+  std::unordered_map<uint32_t, Allocation*> by_relay;
+
+  // Every outgoing message is built here: no heap allocation per packet. Large enough for a
+  // Data indication carrying the biggest UDP payload.
+  std::array<uint8_t, 65536 + 256> out{};
+
+  // --- dispatch (server.cpp) ---
+  void on_stun(const ClientTuple& from, const stun::Message& m, const Now& now);
+  void on_channel_data(const ClientTuple& from, std::span<const uint8_t> bytes, const Now& now);
+  void on_send_indication(const ClientTuple& from, const stun::Message& m, const Now& now);
+  void on_binding(const ClientTuple& from, const stun::Message& m);
+  void emit(Event e, const ClientTuple* t, std::string_view user = {},
+            std::string_view detail = {}) const;
+  Allocation* find(const ClientTuple& t);
+  void destroy(const ClientTuple& t, Event why);
+
+  // --- authentication (server_auth.cpp) ---
+  // Returns the proven identity, or nullopt after it has answered the error itself.
+  std::optional<AuthContext> authenticate(const ClientTuple& from, const stun::Message& m,
+                                          const Now& now);
+  void send_challenge(const ClientTuple& from, const stun::Message& m, uint16_t code,
+                      const Now& now);
+
+  // --- responses (server_responses.cpp) ---
+  stun::Builder begin(const stun::Message& req, stun::Class cls);
+  // Adds MESSAGE-INTEGRITY(-SHA256) when ctx is set, FINGERPRINT when the request had one,
+  // then sends.
+  void finish(stun::Builder& b, const ClientTuple& to, const stun::Message& req,
+              const AuthContext* ctx);
+  void send_error(const ClientTuple& to, const stun::Message& req, uint16_t code,
+                  const AuthContext* ctx);
+  void send_unknown_attributes(const ClientTuple& to, const stun::Message& req,
+                               std::span<const uint16_t> unknown, const AuthContext* ctx);
+
+  // --- requests (server_allocate.cpp, server_requests.cpp) ---
+  void on_allocate(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
+                   const Now& now);
+  void on_refresh(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
+                  const Now& now);
+  void on_create_permission(const ClientTuple& from, const stun::Message& m,
+                            const AuthContext& ctx, const Now& now);
+  void on_channel_bind(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
+                       const Now& now);
+  // Common checks for requests on an existing allocation: 437 and 441 (RFC 8656 §5).
+  Allocation* owned_allocation(const ClientTuple& from, const stun::Message& m,
+                               const AuthContext& ctx);
+  // Peer address checks shared by CreatePermission and ChannelBind: 443 and 403.
+  bool peer_acceptable(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
+                       const Allocation& a, const Endpoint& peer);
+};
+
+Seconds clamp_lifetime(const ServerConfig& cfg, std::optional<uint32_t> requested,
+                       bool allocate);
+
+}  // namespace avedge::turn
