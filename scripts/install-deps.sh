@@ -3,7 +3,11 @@
 # Idempotent and fast when everything is present: it asks dpkg first and
 # calls apt-get only for what is missing.
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also the interop test clients
+#   scripts/install-deps.sh --test   also the test tools: interop clients
+#                                    (coturn's turnutils, aioice/aiortc, chromium +
+#                                    chromedriver + selenium, libnice, tshark) and
+#                                    the libFuzzer runtime for clang
+#   scripts/install-deps.sh --dev    also clang-format and clang-tidy (make format/tidy)
 set -euo pipefail
 
 build_pkgs=(
@@ -16,9 +20,16 @@ test_pkgs=(
   coturn tshark python3 python3-aioice python3-aiortc python3-selenium
   chromium chromium-driver libnice-dev libglib2.0-dev libclang-rt-14-dev
 )
+dev_pkgs=(clang-format clang-tidy)
 
 want=("${build_pkgs[@]}")
-[ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --test) want+=("${test_pkgs[@]}") ;;
+    --dev) want+=("${dev_pkgs[@]}") ;;
+    *) echo "usage: $0 [--test] [--dev]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do

@@ -120,7 +120,8 @@ std::optional<std::string> CredentialStore::username_for_userhash(
 
 std::string CredentialStore::rest_password(std::string_view secret, std::string_view username) {
   // password = base64(HMAC-SHA1(secret, username)) (draft-uberti-behave-turn-rest-00 §2.2).
-  return crypto::base64_encode(crypto::hmac_sha1(crypto::as_bytes(secret), crypto::as_bytes(username)));
+  return crypto::base64_encode(
+      crypto::hmac_sha1(crypto::as_bytes(secret), crypto::as_bytes(username)));
 }
 
 }  // namespace avedge::auth

@@ -158,7 +158,8 @@ NonceCheck NonceService::check(std::string_view nonce, const Endpoint& client,
     return NonceCheck::Invalid;
   }
   const auto issued = decode_time(nonce.substr(kNonceCookie.size() + kFeatureLen, kTimeLen));
-  if (!issued || *issued > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return NonceCheck::Invalid;
+  if (!issued || *issued > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    return NonceCheck::Invalid;
 
   // Constant-time tag compare; a nonce for another client address fails here too.
   const std::string want = make_tag(key_, nonce.substr(0, kPrefixLen), client);

@@ -163,8 +163,7 @@ std::optional<Endpoint> Endpoint::from_sockaddr(const sockaddr* sa) {
   if (sa == nullptr) return std::nullopt;
   // Copy out with memcpy: the caller's buffer need not be aligned for sockaddr_in6.
   sa_family_t fam{};
-  std::memcpy(&fam, reinterpret_cast<const char*>(sa) + offsetof(sockaddr, sa_family),
-              sizeof fam);
+  std::memcpy(&fam, reinterpret_cast<const char*>(sa) + offsetof(sockaddr, sa_family), sizeof fam);
   Endpoint e;
   if (fam == AF_INET) {
     sockaddr_in sin{};
@@ -231,7 +230,9 @@ bool Cidr::contains(const IpAddress& ip) const {
   return true;
 }
 
-std::string Cidr::to_string() const { return base.to_string() + "/" + std::to_string(prefix); }
+std::string Cidr::to_string() const {
+  return base.to_string() + "/" + std::to_string(prefix);
+}
 
 size_t EndpointHash::operator()(const Endpoint& e) const noexcept {
   // FNV-1a over family, address bytes and port.

@@ -97,9 +97,15 @@ PeerPolicy::PeerPolicy(bool use_recommended) {
   if (use_recommended) recommended_ = parse_all(recommended_deny());
 }
 
-void PeerPolicy::allow(const Cidr& c) { allow_.push_back(canonical_cidr(c)); }
-void PeerPolicy::deny(const Cidr& c) { deny_.push_back(canonical_cidr(c)); }
-void PeerPolicy::add_own_relay_address(const IpAddress& ip) { own_.push_back(canonical(ip)); }
+void PeerPolicy::allow(const Cidr& c) {
+  allow_.push_back(canonical_cidr(c));
+}
+void PeerPolicy::deny(const Cidr& c) {
+  deny_.push_back(canonical_cidr(c));
+}
+void PeerPolicy::add_own_relay_address(const IpAddress& ip) {
+  own_.push_back(canonical(ip));
+}
 
 PeerVerdict PeerPolicy::check(const IpAddress& raw) const {
   // Every decision is taken on the canonical form (SECURITY.md §2.2).

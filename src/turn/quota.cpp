@@ -11,7 +11,9 @@ std::string ip_key(const IpAddress& ip) {
   return k;
 }
 
-bool over(size_t limit, size_t used) { return limit != 0 && used >= limit; }
+bool over(size_t limit, size_t used) {
+  return limit != 0 && used >= limit;
+}
 
 // Returns false when there was nothing to release.
 bool decrement(std::unordered_map<std::string, size_t>& m, const std::string& key) {

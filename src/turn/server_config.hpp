@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/clock.hpp"
@@ -26,5 +28,8 @@ struct ServerConfig {
   std::string software_name = "avedge";
   bool sha256_integrity = true;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
 };
+
+// The lifetime granted for a requested LIFETIME (RFC 8656 §7.2 for Allocate, §8 for Refresh).
+Seconds clamp_lifetime(const ServerConfig& cfg, std::optional<uint32_t> requested, bool allocate);
 
 }  // namespace avedge::turn

@@ -93,7 +93,5 @@ struct Server::Impl {
                        const Allocation& a, const Endpoint& peer);
 };
 
-Seconds clamp_lifetime(const ServerConfig& cfg, std::optional<uint32_t> requested,
-                       bool allocate);
 
 }  // namespace avedge::turn

@@ -82,8 +82,8 @@ TEST(Endpoint, ParseAndPrint) {
   EXPECT_EQ(e6->port, 5);
   EXPECT_EQ(e6->to_string(), "[::1]:5");
 
-  for (std::string_view s : {"0.0.0.0:0", "255.255.255.255:65535", "[2001:db8::1]:3478",
-                             "[::ffff:192.0.2.1]:1"}) {
+  for (std::string_view s :
+       {"0.0.0.0:0", "255.255.255.255:65535", "[2001:db8::1]:3478", "[::ffff:192.0.2.1]:1"}) {
     auto p = Endpoint::parse(s);
     ASSERT_TRUE(p) << s;
     EXPECT_EQ(p->to_string(), s);
@@ -91,11 +91,28 @@ TEST(Endpoint, ParseAndPrint) {
 }
 
 TEST(Endpoint, StrictPort) {
-  for (std::string_view bad :
-       {"1.2.3.4:65536", "1.2.3.4:-1", "1.2.3.4:1e3", "1.2.3.4:", "1.2.3.4", "1.2.3.4:+5",
-        "1.2.3.4: 5", "1.2.3.4:5 ", "1.2.3.4:0x10", "1.2.3.4:100000", "1.2.3.4:4294967297",
-        "[::1]:65536", "[::1]:-1", "[::1]:", "[::1]", "[::1]5", "::1:5", "[1.2.3.4]:5",
-        "[::1:5", "1.2.3.4:5:6", ":5", "[]:5"}) {
+  for (std::string_view bad : {"1.2.3.4:65536",
+                               "1.2.3.4:-1",
+                               "1.2.3.4:1e3",
+                               "1.2.3.4:",
+                               "1.2.3.4",
+                               "1.2.3.4:+5",
+                               "1.2.3.4: 5",
+                               "1.2.3.4:5 ",
+                               "1.2.3.4:0x10",
+                               "1.2.3.4:100000",
+                               "1.2.3.4:4294967297",
+                               "[::1]:65536",
+                               "[::1]:-1",
+                               "[::1]:",
+                               "[::1]",
+                               "[::1]5",
+                               "::1:5",
+                               "[1.2.3.4]:5",
+                               "[::1:5",
+                               "1.2.3.4:5:6",
+                               ":5",
+                               "[]:5"}) {
     EXPECT_FALSE(Endpoint::parse(bad)) << bad;
   }
   auto e = Endpoint::parse("1.2.3.4:65535");
@@ -153,7 +170,8 @@ TEST(Endpoint, HashDistinguishesFields) {
   set.insert(*Endpoint::parse("[::ffff:1.2.3.4]:5"));
   set.insert(*Endpoint::parse("1.2.3.4:5"));
   EXPECT_EQ(set.size(), 4u);
-  EXPECT_EQ(EndpointHash{}(*Endpoint::parse("[::1]:9")), EndpointHash{}(*Endpoint::parse("[::1]:9")));
+  EXPECT_EQ(EndpointHash{}(*Endpoint::parse("[::1]:9")),
+            EndpointHash{}(*Endpoint::parse("[::1]:9")));
 }
 
 TEST(Cidr, Parse) {
@@ -177,9 +195,9 @@ TEST(Cidr, Parse) {
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->contains(ip("255.1.2.3")));
   EXPECT_FALSE(c->contains(ip("::1")));
-  for (std::string_view bad : {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8x",
-                               "10.0.0.0/ 8", "/8", "10.0.0/8", "10.0.0.0/0008", "x/8",
-                               "10.0.0.0/8/8"}) {
+  for (std::string_view bad :
+       {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8x", "10.0.0.0/ 8", "/8",
+        "10.0.0/8", "10.0.0.0/0008", "x/8", "10.0.0.0/8/8"}) {
     EXPECT_FALSE(Cidr::parse(bad)) << bad;
   }
 }

@@ -1,0 +1,540 @@
+#include "config/loader.hpp"
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "config/default_config.hpp"
+#include "config/durations.hpp"
+#include "config/suggest.hpp"
+#include "config/values.hpp"
+
+namespace avedge::config {
+
+namespace {
+
+struct KeySpec {
+  std::string_view key;
+  std::string_view example;  // a correct line, used in "fix:"
+};
+
+struct TableSpec {
+  std::string_view name;
+  std::vector<KeySpec> keys;
+};
+
+// The schema. Keep in step with config/default.toml.
+const std::vector<TableSpec>& schema() {
+  static const std::vector<TableSpec> s{
+      {"edge",
+       {{"pool", "pool = \"EDGEPOOL01\""},
+        {"realm", "realm = \"avedge.local\""},
+        {"listen", "listen = [\"udp://0.0.0.0:3478\", \"tcp+tls://0.0.0.0:443\"]"},
+        {"relay_ips", "relay_ips = [\"203.0.113.10\"]"},
+        {"relay_ports", "relay_ports = \"50000-59999\""},
+        {"workers", "workers = 0"},
+        {"software", "software = false"}}},
+      {"auth",
+       {{"users", "users = [\"alice:a-long-password\"]"},
+        {"secrets", "secrets = [\"a-long-random-secret\"]"},
+        {"secret_files", "secret_files = [\"secrets/rest-k1\"]"},
+        {"dev_credentials", "dev_credentials = false"}}},
+      {"peers",
+       {{"deny", "deny = \"recommended\""},
+        {"allow", "allow = [\"10.1.0.0/16\"]"},
+        {"deny_extra", "deny_extra = [\"192.0.2.0/24\"]"}}},
+      {"quota", {{"total", "total = 10000"}, {"per_user", "per_user = 100"}, {"per_ip", "per_ip = 200"}}},
+      {"lifetimes",
+       {{"default", "default = \"10m\""},
+        {"max", "max = \"1h\""},
+        {"permission", "permission = \"5m\""},
+        {"channel", "channel = \"10m\""},
+        {"nonce", "nonce = \"10m\""}}},
+      {"tls", {{"cert", "cert = \"/etc/avedge/cert.pem\""}, {"key", "key = \"/etc/avedge/key.pem\""}}},
+      {"log", {{"level", "level = \"info\""}}},
+  };
+  return s;
+}
+
+// Tables of the topology model (DESIGN.md §1): accepted and not yet used.
+constexpr std::array<std::string_view, 3> kFutureTables{"topology", "edge_pool", "frontend_pool"};
+
+const TableSpec* find_table(std::string_view name) {
+  for (const auto& t : schema()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const KeySpec* find_key(const TableSpec& t, std::string_view key) {
+  for (const auto& k : t.keys) {
+    if (k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date or time";
+  }
+}
+
+std::string read_text_file(const std::filesystem::path& p, bool& ok) {
+  std::ifstream in(p, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Loader {
+ public:
+  Loader(std::string file, std::filesystem::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  LoadResult run(std::string_view text) {
+    LoadResult r;
+    toml::table root;
+    try {
+      root = toml::parse(text, file_);
+    } catch (const toml::parse_error& e) {
+      r.errors.push_back(ConfigError{SourcePos{file_, e.source().begin.line},
+                                     fmt::format("TOML syntax: {}", e.description()),
+                                     "check quotes, brackets and '=' on that line"});
+      return r;
+    }
+    for (auto&& [k, v] : root) walk_top(k, v);
+    r.config = std::move(cfg_);
+    r.errors = std::move(errors_);
+    return r;
+  }
+
+ private:
+  SourcePos at(const toml::node& n) const { return SourcePos{file_, n.source().begin.line}; }
+  SourcePos at(const toml::key& k) const { return SourcePos{file_, k.source().begin.line}; }
+
+  void error(SourcePos where, std::string cause, std::string fix) {
+    errors_.push_back(ConfigError{std::move(where), std::move(cause), std::move(fix)});
+  }
+
+  void wrong_type(const toml::node& n, const KeySpec& spec, const char* expected) {
+    error(at(n), fmt::format("{}: expected {}, found {}", spec.key, expected, type_name(n)),
+          fmt::format("write {}", spec.example));
+  }
+
+  void walk_top(const toml::key& k, const toml::node& v) {
+    const std::string_view name = k.str();
+    for (auto f : kFutureTables) {
+      if (name == f) return;  // future work: the topology model
+    }
+    const TableSpec* t = find_table(name);
+    if (t == nullptr) {
+      unknown_top(k);
+      return;
+    }
+    const toml::table* tbl = v.as_table();
+    if (tbl == nullptr) {
+      error(at(v), fmt::format("{}: expected a table, found {}", name, type_name(v)),
+            fmt::format("write [{}] on a line of its own, then its keys below", name));
+      return;
+    }
+    for (auto&& [key, val] : *tbl) {
+      const KeySpec* spec = find_key(*t, key.str());
+      if (spec == nullptr) {
+        unknown_key(*t, key);
+        continue;
+      }
+      apply(*t, *spec, val);
+    }
+  }
+
+  void unknown_top(const toml::key& k) {
+    const std::string_view name = k.str();
+    // A key placed at the top level that belongs in a table: say which table.
+    for (const auto& t : schema()) {
+      if (find_key(t, name) != nullptr) {
+        error(at(k), fmt::format("unknown key \"{}\" at the top level; did you mean [{}] {}?",
+                                 name, t.name, name),
+              fmt::format("move it below the [{}] line", t.name));
+        return;
+      }
+    }
+    std::vector<std::string_view> names;
+    for (const auto& t : schema()) names.push_back(t.name);
+    for (auto f : kFutureTables) names.push_back(f);
+    if (auto n = nearest(name, names)) {
+      error(at(k), fmt::format("unknown table \"{}\"; did you mean [{}]?", name, *n),
+            fmt::format("rename it to [{}]", *n));
+      return;
+    }
+    error(at(k), fmt::format("unknown key \"{}\"", name),
+          "known tables: [edge], [auth], [peers], [quota], [lifetimes], [tls], [log]");
+  }
+
+  void unknown_key(const TableSpec& t, const toml::key& k) {
+    const std::string_view name = k.str();
+    std::vector<std::string_view> keys;
+    for (const auto& s : t.keys) keys.push_back(s.key);
+    if (auto n = nearest(name, keys)) {
+      error(at(k), fmt::format("unknown key \"{}\" in [{}]; did you mean \"{}\"?", name, t.name, *n),
+            fmt::format("write {}", find_key(t, *n)->example));
+      return;
+    }
+    for (const auto& other : schema()) {
+      if (const KeySpec* s = find_key(other, name)) {
+        error(at(k), fmt::format("unknown key \"{}\" in [{}]; did you mean [{}] {}?", name, t.name,
+                                 other.name, name),
+              fmt::format("move it below the [{}] line", other.name));
+        (void)s;
+        return;
+      }
+    }
+    std::string list;
+    for (auto key : keys) list += fmt::format("{}{}", list.empty() ? "" : ", ", key);
+    error(at(k), fmt::format("unknown key \"{}\" in [{}]", name, t.name),
+          fmt::format("known keys of [{}]: {}", t.name, list));
+  }
+
+  // --- typed getters -------------------------------------------------------
+
+  std::optional<std::string> get_string(const toml::node& n, const KeySpec& spec) {
+    if (auto s = n.value<std::string>(); s && n.is_string()) return s;
+    wrong_type(n, spec, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<bool> get_bool(const toml::node& n, const KeySpec& spec) {
+    if (n.is_boolean()) return n.value<bool>();
+    wrong_type(n, spec, "true or false");
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> get_int(const toml::node& n, const KeySpec& spec) {
+    if (n.is_integer()) return n.value<int64_t>();
+    wrong_type(n, spec, "an integer");
+    return std::nullopt;
+  }
+
+  // Calls f(element, text) for each string of an array of strings.
+  template <typename F>
+  void each_string(const toml::node& n, const KeySpec& spec, F&& f) {
+    const toml::array* arr = n.as_array();
+    if (arr == nullptr) {
+      wrong_type(n, spec, "an array of strings");
+      return;
+    }
+    for (const toml::node& e : *arr) {
+      if (!e.is_string()) {
+        wrong_type(e, spec, "an array of strings");
+        continue;
+      }
+      f(e, *e.value<std::string>());
+    }
+  }
+
+  // Parses a string value with p and stores it into out with its position.
+  template <typename T, typename P>
+  void string_value(const toml::node& n, const KeySpec& spec, P p, Located<T>& out) {
+    auto s = get_string(n, spec);
+    if (!s) return;
+    auto r = p(*s);
+    if (!r.ok()) {
+      errors_.push_back(value_error(at(n), spec.key, *s, r.problem));
+      return;
+    }
+    out = Located<T>{std::move(*r.value), at(n)};
+  }
+
+  std::filesystem::path resolve(const std::string& p) const {
+    std::filesystem::path path(p);
+    if (path.is_relative()) return base_dir_ / path;
+    return path;
+  }
+
+  // --- the tables ----------------------------------------------------------
+
+  void apply(const TableSpec& t, const KeySpec& spec, const toml::node& v) {
+    if (t.name == "edge") return apply_edge(spec, v);
+    if (t.name == "auth") return apply_auth(spec, v);
+    if (t.name == "peers") return apply_peers(spec, v);
+    if (t.name == "quota") return apply_quota(spec, v);
+    if (t.name == "lifetimes") return apply_lifetimes(spec, v);
+    if (t.name == "tls") return apply_tls(spec, v);
+    if (t.name == "log") return apply_log(spec, v);
+  }
+
+  void apply_edge(const KeySpec& spec, const toml::node& v) {
+    const std::string_view k = spec.key;
+    if (k == "pool") {
+      (void)get_string(v, spec);  // the topology model (future work) uses it
+    } else if (k == "realm") {
+      if (auto s = get_string(v, spec)) {
+        if (s->empty() || s->size() > 127) {
+          // RFC 8489 §14.9: REALM is fewer than 128 characters.
+          error(at(v), "realm: must be 1 to 127 characters", "write realm = \"avedge.local\"");
+        } else {
+          cfg_.realm = {*s, at(v)};
+        }
+      }
+    } else if (k == "listen") {
+      cfg_.listeners.clear();
+      each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+        auto r = parse_listener(s);
+        if (!r.ok()) {
+          errors_.push_back(value_error(at(e), "listen", s, r.problem));
+          return;
+        }
+        r.value->where = at(e);
+        cfg_.listeners.push_back(*r.value);
+      });
+    } else if (k == "relay_ips") {
+      cfg_.relay_ips.clear();
+      each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+        auto r = parse_ip(s);
+        if (!r.ok()) {
+          errors_.push_back(value_error(at(e), "relay_ips", s, r.problem));
+          return;
+        }
+        cfg_.relay_ips.push_back({*r.value, at(e)});
+      });
+    } else if (k == "relay_ports") {
+      string_value(v, spec, parse_port_range, cfg_.relay_ports);
+    } else if (k == "workers") {
+      if (auto n = get_int(v, spec)) {
+        if (*n < 0 || *n > 1024) {
+          error(at(v), fmt::format("workers {}: must be 0 to 1024", *n),
+                "write workers = 0 (one per core)");
+        } else {
+          cfg_.workers = {static_cast<unsigned>(*n), at(v)};
+        }
+      }
+    } else if (k == "software") {
+      if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
+    }
+  }
+
+  void add_user(const SourcePos& where, std::string name, std::string password) {
+    for (const auto& u : cfg_.users) {
+      if (u.name == name) {
+        error(where, fmt::format("user \"{}\" defined twice (first at {})", name, u.where.to_string()),
+              "remove one of them");
+        return;
+      }
+    }
+    cfg_.users.push_back(StaticUser{std::move(name), std::move(password), where});
+  }
+
+  void apply_auth(const KeySpec& spec, const toml::node& v) {
+    const std::string_view k = spec.key;
+    if (k == "users") {
+      const toml::array* arr = v.as_array();
+      if (arr == nullptr) {
+        wrong_type(v, spec, "an array");
+        return;
+      }
+      for (const toml::node& e : *arr) {
+        if (e.is_string()) {
+          // users = ["alice:secret"]. The password is never echoed in an error.
+          const std::string s = *e.value<std::string>();
+          auto r = parse_user_pair(s);
+          if (!r.ok()) {
+            error(at(e), fmt::format("users entry: {}", r.problem.cause), r.problem.fix);
+            continue;
+          }
+          add_user(at(e), r.value->first, r.value->second);
+        } else if (const toml::table* u = e.as_table()) {
+          // [[auth.users]] name = "alice" password = "secret"
+          user_table(*u, e);
+        } else {
+          wrong_type(e, spec, "strings \"name:password\" or tables {name, password}");
+        }
+      }
+    } else if (k == "secrets") {
+      each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+        if (s.size() < 16) {
+          error(at(e), "secrets entry: shorter than 16 characters",
+                "use a long random secret, e.g. the output of `openssl rand -hex 32`");
+          return;
+        }
+        cfg_.secrets.push_back({s, at(e)});
+      });
+    } else if (k == "secret_files") {
+      each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+        bool ok = false;
+        std::string text = read_text_file(resolve(s), ok);
+        if (!ok) {
+          error(at(e), fmt::format("secret_files \"{}\": cannot read the file", s),
+                "check the path (relative paths start at the config file's folder) and its "
+                "permissions");
+          return;
+        }
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+          text.pop_back();
+        }
+        if (text.size() < 16) {
+          error(at(e), fmt::format("secret_files \"{}\": secret shorter than 16 characters", s),
+                "write a long random secret into it, e.g. `openssl rand -hex 32 > FILE`");
+          return;
+        }
+        cfg_.secrets.push_back({std::move(text), at(e)});
+      });
+    } else if (k == "dev_credentials") {
+      if (auto b = get_bool(v, spec)) cfg_.dev_credentials = {*b, at(v)};
+    }
+  }
+
+  void user_table(const toml::table& u, const toml::node& whole) {
+    static const KeySpec kName{"name", "name = \"alice\""};
+    static const KeySpec kPassword{"password", "password = \"a-long-password\""};
+    std::optional<std::string> name;
+    std::optional<std::string> password;
+    for (auto&& [key, val] : u) {
+      if (key.str() == "name") {
+        name = get_string(val, kName);
+      } else if (key.str() == "password") {
+        password = get_string(val, kPassword);
+      } else {
+        const std::array<std::string_view, 2> keys{"name", "password"};
+        auto n = nearest(key.str(), keys);
+        error(at(key),
+              n ? fmt::format("unknown key \"{}\" in [[auth.users]]; did you mean \"{}\"?",
+                              key.str(), *n)
+                : fmt::format("unknown key \"{}\" in [[auth.users]]", key.str()),
+              "a user has name and password");
+      }
+    }
+    if (!name || !password) {
+      error(at(whole), "[[auth.users]] entry: needs both name and password",
+            "write name = \"alice\" and password = \"a-long-password\"");
+      return;
+    }
+    auto n = parse_user_name(*name);
+    if (!n.ok()) {
+      errors_.push_back(value_error(at(whole), "name", *name, n.problem));
+      return;
+    }
+    if (password->empty()) {
+      error(at(whole), "[[auth.users]] entry: empty password", "write a password");
+      return;
+    }
+    add_user(at(whole), *n.value, *password);
+  }
+
+  void apply_peers(const KeySpec& spec, const toml::node& v) {
+    const std::string_view k = spec.key;
+    if (k == "deny") {
+      string_value(v, spec, parse_peers_deny, cfg_.peers.recommended);
+      return;
+    }
+    auto& list = k == "allow" ? cfg_.peers.allow : cfg_.peers.deny_extra;
+    list.clear();
+    each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+      auto r = parse_cidr(s);
+      if (!r.ok()) {
+        errors_.push_back(value_error(at(e), spec.key, s, r.problem));
+        return;
+      }
+      list.push_back({*r.value, at(e)});
+    });
+  }
+
+  void apply_quota(const KeySpec& spec, const toml::node& v) {
+    auto n = get_int(v, spec);
+    if (!n) return;
+    if (*n < 1 || *n > 10'000'000) {
+      error(at(v), fmt::format("{} {}: must be 1 to 10000000", spec.key, *n),
+            fmt::format("write {}", spec.example));
+      return;
+    }
+    Located<uint64_t> val{static_cast<uint64_t>(*n), at(v)};
+    if (spec.key == "total") cfg_.quota.total = val;
+    if (spec.key == "per_user") cfg_.quota.per_user = val;
+    if (spec.key == "per_ip") cfg_.quota.per_ip = val;
+  }
+
+  void apply_lifetimes(const KeySpec& spec, const toml::node& v) {
+    Located<Seconds>* out = nullptr;
+    if (spec.key == "default") out = &cfg_.lifetimes.default_lifetime;
+    if (spec.key == "max") out = &cfg_.lifetimes.max_lifetime;
+    if (spec.key == "permission") out = &cfg_.lifetimes.permission;
+    if (spec.key == "channel") out = &cfg_.lifetimes.channel;
+    if (spec.key == "nonce") out = &cfg_.lifetimes.nonce;
+    if (out == nullptr) return;
+    if (v.is_integer()) {
+      error(at(v), fmt::format("{} {}: a duration needs a unit", spec.key, *v.value<int64_t>()),
+            fmt::format("write {} = \"{}s\"", spec.key, *v.value<int64_t>()));
+      return;
+    }
+    string_value(v, spec, parse_duration, *out);
+  }
+
+  void apply_tls(const KeySpec& spec, const toml::node& v) {
+    auto s = get_string(v, spec);
+    if (!s) return;
+    const std::string path = s->empty() ? std::string() : resolve(*s).string();
+    if (spec.key == "cert") cfg_.tls.cert = {path, at(v)};
+    if (spec.key == "key") cfg_.tls.key = {path, at(v)};
+  }
+
+  void apply_log(const KeySpec& spec, const toml::node& v) {
+    string_value(v, spec, parse_log_level, cfg_.log_level);
+  }
+
+  std::string file_;
+  std::filesystem::path base_dir_;
+  Config cfg_;
+  Errors errors_;
+};
+
+}  // namespace
+
+LoadResult load_string(std::string_view text, const std::string& display_name,
+                       const std::string& base_dir) {
+  Loader l(display_name, base_dir);
+  return l.run(text);
+}
+
+LoadResult load_file(const std::string& path) {
+  bool ok = false;
+  const std::string text = read_text_file(path, ok);
+  if (!ok) {
+    LoadResult r;
+    r.errors.push_back(ConfigError{SourcePos{path, 0}, "cannot read the configuration file",
+                                   "check the path given to -c and its permissions"});
+    return r;
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  return load_string(text, path, dir.string());
+}
+
+LoadResult load_embedded_default() {
+  return load_string(embedded_default_toml(), "default.toml (embedded)", ".");
+}
+
+std::vector<std::string> known_keys() {
+  std::vector<std::string> out;
+  for (const auto& t : schema()) {
+    for (const auto& k : t.keys) out.push_back(fmt::format("{}.{}", t.name, k.key));
+  }
+  return out;
+}
+
+}  // namespace avedge::config

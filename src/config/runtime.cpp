@@ -1,0 +1,50 @@
+#include "config/runtime.hpp"
+
+#include <fmt/format.h>
+
+namespace avedge::config {
+
+turn::ServerConfig make_server_config(const Config& cfg) {
+  turn::ServerConfig s;
+  s.realm = cfg.realm.value;
+  s.default_lifetime = cfg.lifetimes.default_lifetime.value;
+  s.max_lifetime = cfg.lifetimes.max_lifetime.value;
+  s.permission_lifetime = cfg.lifetimes.permission.value;
+  s.channel_lifetime = cfg.lifetimes.channel.value;
+  s.nonce_lifetime = cfg.lifetimes.nonce.value;
+  s.max_allocations_total = cfg.quota.total.value;
+  s.max_allocations_per_user = cfg.quota.per_user.value;
+  s.max_allocations_per_ip = cfg.quota.per_ip.value;
+  s.ipv4_relay = cfg.relay_ip(Family::V4).has_value();
+  s.ipv6_relay = cfg.relay_ip(Family::V6).has_value();
+  s.software = cfg.software.value;
+  return s;
+}
+
+std::shared_ptr<auth::CredentialStore> make_credentials(const Config& cfg) {
+  auto store = std::make_shared<auth::CredentialStore>(cfg.realm.value);
+  for (const auto& u : cfg.users) store->add_static_user(u.name, u.password);
+  std::vector<std::string> secrets;
+  secrets.reserve(cfg.secrets.size());
+  for (const auto& s : cfg.secrets) secrets.push_back(s.value);
+  store->set_rest_secrets(std::move(secrets));
+  return store;
+}
+
+std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg) {
+  auto p = std::make_shared<turn::PeerPolicy>(cfg.peers.recommended.value);
+  for (const auto& c : cfg.peers.deny_extra) p->deny(c.value);
+  for (const auto& c : cfg.peers.allow) p->allow(c.value);
+  for (const auto& ip : cfg.relay_ips) p->add_own_relay_address(ip.value);
+  return p;
+}
+
+RestCredential make_rest_credential(std::string_view secret, std::string_view user,
+                                    UnixSeconds expiry) {
+  RestCredential c;
+  c.username = fmt::format("{}:{}", expiry, user);
+  c.password = auth::CredentialStore::rest_password(secret, c.username);
+  return c;
+}
+
+}  // namespace avedge::config

@@ -1,0 +1,30 @@
+// From the validated Config to the objects the TURN core runs with.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "auth/credentials.hpp"
+#include "config/config.hpp"
+#include "turn/peer_policy.hpp"
+#include "turn/server_config.hpp"
+
+namespace avedge::config {
+
+turn::ServerConfig make_server_config(const Config& cfg);
+std::shared_ptr<auth::CredentialStore> make_credentials(const Config& cfg);
+// Recommended denies unless deny = "none"; allow and deny_extra; the relay addresses of this
+// edge are always allowed (two clients of one edge can talk).
+std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg);
+
+// A TURN REST credential (username "expiry:user", RFC draft-uberti-behave-turn-rest).
+struct RestCredential {
+  std::string username;
+  std::string password;
+};
+RestCredential make_rest_credential(std::string_view secret, std::string_view user,
+                                    UnixSeconds expiry);
+
+}  // namespace avedge::config
