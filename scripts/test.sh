@@ -13,8 +13,8 @@
 # Knobs: JOBS (2), FUZZ_SECONDS (25), FUZZ_MERGE=1 (merge new inputs back into
 # tests/fuzz/corpus/), AVEDGE_BIN / INTEROP_SERVER (see tests/interop/lib.sh).
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+cd "$(dirname "$0")/.." || exit 2
+
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-25}
 export JOBS

@@ -1,8 +1,8 @@
 // OpenSSL 3 wrappers: HMAC (EVP_MAC), digests (EVP_Digest), RNG, base64, CRC-32.
 #include "core/crypto.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -17,7 +17,9 @@ namespace {
 
 // OpenSSL failures here mean a broken library or out of memory; continuing with a wrong
 // MAC or predictable randomness would be worse than stopping.
-[[noreturn]] void fail() { std::abort(); }
+[[noreturn]] void fail() {
+  std::abort();
+}
 
 EVP_MAC* hmac_algorithm() {
   // Fetched once; EVP_MAC objects are reference counted and safe to share across threads.
@@ -103,9 +105,13 @@ Sha256Digest hmac_sha256_parts(std::span<const uint8_t> key,
   return hmac<32>("SHA256", key, parts);
 }
 
-Md5Digest md5(std::span<const uint8_t> data) { return digest<16>(EVP_md5(), data); }
+Md5Digest md5(std::span<const uint8_t> data) {
+  return digest<16>(EVP_md5(), data);
+}
 
-Sha256Digest sha256(std::span<const uint8_t> data) { return digest<32>(EVP_sha256(), data); }
+Sha256Digest sha256(std::span<const uint8_t> data) {
+  return digest<32>(EVP_sha256(), data);
+}
 
 uint32_t crc32(std::span<const uint8_t> data) {
   uint32_t c = 0xFFFFFFFFU;

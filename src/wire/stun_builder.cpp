@@ -20,7 +20,9 @@ void store32(uint8_t* p, uint32_t v) {
   p[3] = static_cast<uint8_t>(v);
 }
 
-constexpr size_t pad4(size_t n) { return (n + 3) & ~size_t{3}; }
+constexpr size_t pad4(size_t n) {
+  return (n + 3) & ~size_t{3};
+}
 constexpr size_t kMaxBody = 0xFFFF & ~size_t{3};  // the 16-bit length, a multiple of 4
 
 // RFC 8489 §5: M11..M7 C1 M6..M4 C0 M3..M0, top two bits zero.

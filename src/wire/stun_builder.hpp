@@ -21,7 +21,8 @@ class Builder {
   Builder& add_u32(uint16_t type, uint32_t value);
   Builder& add_empty(uint16_t type);
   Builder& add_xor_address(uint16_t type, const Endpoint& ep);
-  Builder& add_address(uint16_t type, const Endpoint& ep);  // plain (MAPPED-ADDRESS, ALTERNATE-SERVER)
+  Builder& add_address(uint16_t type,
+                       const Endpoint& ep);  // plain (MAPPED-ADDRESS, ALTERNATE-SERVER)
   // reason may be empty: RFC 8489 §14.8 allows an empty reason phrase (smaller 401s).
   Builder& add_error_code(uint16_t code, std::string_view reason);
   Builder& add_unknown_attributes(std::span<const uint16_t> types);

@@ -15,7 +15,7 @@ enum class Class : uint8_t { Request = 0, Indication = 1, Success = 2, Error = 3
 
 namespace method {
 constexpr uint16_t Binding = 0x001;
-constexpr uint16_t Allocate = 0x003;          // RFC 8656 §18
+constexpr uint16_t Allocate = 0x003;  // RFC 8656 §18
 constexpr uint16_t Refresh = 0x004;
 constexpr uint16_t Send = 0x006;
 constexpr uint16_t Data = 0x007;
@@ -46,8 +46,8 @@ constexpr uint16_t PasswordAlgorithm = 0x001D;
 constexpr uint16_t Userhash = 0x001E;
 constexpr uint16_t XorMappedAddress = 0x0020;
 constexpr uint16_t ReservationToken = 0x0022;
-constexpr uint16_t Priority = 0x0024;          // RFC 8445
-constexpr uint16_t UseCandidate = 0x0025;      // RFC 8445
+constexpr uint16_t Priority = 0x0024;      // RFC 8445
+constexpr uint16_t UseCandidate = 0x0025;  // RFC 8445
 // Comprehension-optional (0x8000-0xFFFF)
 constexpr uint16_t AdditionalAddressFamily = 0x8000;
 constexpr uint16_t AddressErrorCode = 0x8001;
@@ -60,7 +60,9 @@ constexpr uint16_t Fingerprint = 0x8028;
 constexpr uint16_t IceControlled = 0x8029;
 constexpr uint16_t IceControlling = 0x802A;
 
-constexpr bool comprehension_required(uint16_t type) { return type < 0x8000; }
+constexpr bool comprehension_required(uint16_t type) {
+  return type < 0x8000;
+}
 }  // namespace attr
 
 // ERROR-CODE values (RFC 8489 §14.8, RFC 8656 §19).

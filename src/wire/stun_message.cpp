@@ -11,24 +11,41 @@
 namespace avedge::stun {
 namespace {
 
-uint16_t load16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+uint16_t load16(const uint8_t* p) {
+  return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
 uint32_t load32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
-constexpr size_t pad4(size_t n) { return (n + 3) & ~size_t{3}; }
+constexpr size_t pad4(size_t n) {
+  return (n + 3) & ~size_t{3};
+}
 
 // Comprehension-required attributes this server understands (RFC 8489 §7.3.1).
-constexpr uint16_t kKnownRequired[] = {
-    attr::MappedAddress,     attr::Username,          attr::MessageIntegrity,
-    attr::ErrorCode,         attr::UnknownAttributes, attr::ChannelNumber,
-    attr::Lifetime,          attr::XorPeerAddress,    attr::Data,
-    attr::Realm,             attr::Nonce,             attr::XorRelayedAddress,
-    attr::RequestedAddressFamily, attr::EvenPort,     attr::RequestedTransport,
-    attr::DontFragment,      attr::MessageIntegritySha256, attr::PasswordAlgorithm,
-    attr::Userhash,          attr::XorMappedAddress,  attr::ReservationToken,
-    attr::Priority,          attr::UseCandidate,
-};
+constexpr uint16_t kKnownRequired[] = {attr::MappedAddress,
+                                       attr::Username,
+                                       attr::MessageIntegrity,
+                                       attr::ErrorCode,
+                                       attr::UnknownAttributes,
+                                       attr::ChannelNumber,
+                                       attr::Lifetime,
+                                       attr::XorPeerAddress,
+                                       attr::Data,
+                                       attr::Realm,
+                                       attr::Nonce,
+                                       attr::XorRelayedAddress,
+                                       attr::RequestedAddressFamily,
+                                       attr::EvenPort,
+                                       attr::RequestedTransport,
+                                       attr::DontFragment,
+                                       attr::MessageIntegritySha256,
+                                       attr::PasswordAlgorithm,
+                                       attr::Userhash,
+                                       attr::XorMappedAddress,
+                                       attr::ReservationToken,
+                                       attr::Priority,
+                                       attr::UseCandidate};
 
 bool known_required(uint16_t type) {
   return std::find(std::begin(kKnownRequired), std::end(kKnownRequired), type) !=
@@ -80,23 +97,34 @@ std::optional<Endpoint> decode_address_impl(const Attribute& a, const uint8_t* m
 
 const char* to_string(ParseError e) {
   switch (e) {
-    case ParseError::None: return "none";
-    case ParseError::TooShort: return "too short";
-    case ParseError::NotStun: return "not STUN";
-    case ParseError::BadLength: return "bad length";
-    case ParseError::BadAttribute: return "bad attribute";
-    case ParseError::TooManyAttributes: return "too many attributes";
-    case ParseError::BadFingerprint: return "bad fingerprint";
+    case ParseError::None:
+      return "none";
+    case ParseError::TooShort:
+      return "too short";
+    case ParseError::NotStun:
+      return "not STUN";
+    case ParseError::BadLength:
+      return "bad length";
+    case ParseError::BadAttribute:
+      return "bad attribute";
+    case ParseError::TooManyAttributes:
+      return "too many attributes";
+    case ParseError::BadFingerprint:
+      return "bad fingerprint";
   }
   return "unknown";
 }
 
 const Attribute* Message::find(uint16_t type) const {
   switch (type) {
-    case attr::MessageIntegrity: return message_integrity;
-    case attr::MessageIntegritySha256: return message_integrity_sha256;
-    case attr::Fingerprint: return fingerprint;
-    default: break;
+    case attr::MessageIntegrity:
+      return message_integrity;
+    case attr::MessageIntegritySha256:
+      return message_integrity_sha256;
+    case attr::Fingerprint:
+      return fingerprint;
+    default:
+      break;
   }
   for (size_t i = 0; i < covered_count; ++i) {
     if (attrs[i].type == type) return &attrs[i];

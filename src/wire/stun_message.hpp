@@ -51,7 +51,9 @@ struct Message {
   // First covered attribute of that type; for MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256
   // and FINGERPRINT returns the pointers above.
   [[nodiscard]] const Attribute* find(uint16_t type) const;
-  [[nodiscard]] std::span<const Attribute> attributes() const { return {attrs.data(), covered_count}; }
+  [[nodiscard]] std::span<const Attribute> attributes() const {
+    return {attrs.data(), covered_count};
+  }
 };
 
 // True when the first bytes look like STUN: top two bits zero and the magic cookie.

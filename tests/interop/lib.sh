@@ -221,17 +221,17 @@ start_server() {
     return 0
   fi
   make_cert || { echo "openssl could not make a test certificate" >&2; return 1; }
-  local attempt i
+  local attempt
   for attempt in 1 2 3; do
     SERVER_LOG=$RUN_DIR/server.$attempt.log
     echo "starting $INTEROP_SERVER: udp+tcp $TURN_HOST:$TURN_PORT, tls $TURN_TLS_PORT, relay $RELAY_MIN-$RELAY_MAX"
     "launch_$INTEROP_SERVER" || return 1
     SERVER_PID=$LAST_PID
-    for i in $(seq 1 200); do
+    for _ in $(seq 1 200); do
       kill -0 "$SERVER_PID" 2>/dev/null || break
       if server_ready; then
         # give it a moment to open the listeners it did not report yet
-        for i in $(seq 1 50); do
+        for _ in $(seq 1 50); do
           listening udp "$TURN_PORT" && listening tcp "$TURN_PORT" && listening tcp "$TURN_TLS_PORT" && break
           sleep 0.1
         done
@@ -253,9 +253,8 @@ start_server() {
 # stop_server: SIGTERM by PID; returns 0 if it exited within 10 s
 stop_server() {
   [ -n "$SERVER_PID" ] || return 0
-  local i
   kill -TERM "$SERVER_PID" 2>/dev/null
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$SERVER_PID" 2>/dev/null || { wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""; return 0; }
     sleep 0.1
   done

@@ -26,8 +26,7 @@ TSHARK_PID=""
 start_capture() {
   start_bg 1500 "$RUN_DIR/tshark.log" tshark -i lo -f "port $TURN_PORT" -w "$CAP" -q
   TSHARK_PID=$LAST_PID
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     grep -q "Capturing on" "$RUN_DIR/tshark.log" 2>/dev/null && return 0
     kill -0 "$TSHARK_PID" 2>/dev/null || break
     sleep 0.1

@@ -5,8 +5,10 @@
 # wraps TLS relays in its Google/MS pseudo-SSL), which a real TLS port refuses.
 # Debian: libnice-dev pkg-config gcc
 . "$(dirname "$0")/lib.sh"
+NICE_FLAGS=$(pkg-config --cflags --libs nice)
+# shellcheck disable=SC2086  # a word list
 if ! gcc -O1 -Wall -o "$RUN_DIR/nice_turn_test" "$INTEROP_DIR/libnice/nice_turn_test.c" \
-     $(pkg-config --cflags --libs nice) >"$RUN_DIR/cc.txt" 2>&1; then
+     $NICE_FLAGS >"$RUN_DIR/cc.txt" 2>&1; then
   cat "$RUN_DIR/cc.txt"; report "libnice driver compiles" 1; summary; exit 1
 fi
 start_server || exit 1

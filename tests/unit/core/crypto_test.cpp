@@ -10,7 +10,9 @@
 namespace avedge::crypto {
 namespace {
 
-std::vector<uint8_t> rep(uint8_t b, size_t n) { return std::vector<uint8_t>(n, b); }
+std::vector<uint8_t> rep(uint8_t b, size_t n) {
+  return std::vector<uint8_t>(n, b);
+}
 
 TEST(Crypto, HmacSha1Rfc2202) {
   // RFC 2202 §3 test cases 1, 2 and 6 (key longer than the block).
@@ -86,9 +88,12 @@ TEST(Crypto, Random) {
 
 TEST(Crypto, Base64Rfc4648) {
   // RFC 4648 §10.
-  const std::pair<const char*, const char*> v[] = {{"", ""},         {"f", "Zg=="},
-                                                   {"fo", "Zm8="},   {"foo", "Zm9v"},
-                                                   {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> v[] = {{"", ""},
+                                                   {"f", "Zg=="},
+                                                   {"fo", "Zm8="},
+                                                   {"foo", "Zm9v"},
+                                                   {"foob", "Zm9vYg=="},
+                                                   {"fooba", "Zm9vYmE="},
                                                    {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, enc] : v) {
     EXPECT_EQ(base64_encode(as_bytes(plain)), enc);
@@ -111,8 +116,8 @@ TEST(Crypto, Base64RoundTripBinary) {
 }
 
 TEST(Crypto, Base64Invalid) {
-  for (const char* bad : {"Zg=", "Zg", "Z", "Zm9v!", "Zm9v YmFy", "Zm 9v", "=Zm9", "Z===",
-                          "Zg==Zg==", "Zm=v", "Zm9v\n", "====", "Zm9vYg=\n"}) {
+  for (const char* bad : {"Zg=", "Zg", "Z", "Zm9v!", "Zm9v YmFy", "Zm 9v", "=Zm9",
+                          "Z===", "Zg==Zg==", "Zm=v", "Zm9v\n", "====", "Zm9vYg=\n"}) {
     EXPECT_FALSE(base64_decode(bad).has_value()) << bad;
   }
 }

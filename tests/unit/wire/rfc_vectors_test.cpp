@@ -34,8 +34,8 @@ TEST(Rfc5769, SampleRequest) {
   ASSERT_EQ(parse(buf, m), ParseError::None);
   EXPECT_EQ(m.method, method::Binding);
   EXPECT_EQ(m.cls, Class::Request);
-  EXPECT_EQ(m.tid, (TransactionId{0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87,
-                                   0xdf, 0xae}));
+  EXPECT_EQ(m.tid, (TransactionId{0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf,
+                                  0xae}));
   EXPECT_EQ(m.attr_count, 6);
   EXPECT_EQ(m.covered_count, 4);
   ASSERT_NE(m.fingerprint, nullptr);
@@ -83,9 +83,9 @@ TEST(Rfc5769, Ipv6Response) {
   auto ep = decode_xor_address(*m.find(attr::XorMappedAddress), m.tid);
   ASSERT_TRUE(ep.has_value());
   EXPECT_EQ(ep->ip.family, Family::V6);
-  EXPECT_EQ(ep->ip.bytes, (std::array<uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78,
-                                                   0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
-                                                   0x77}));
+  EXPECT_EQ(ep->ip.bytes,
+            (std::array<uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x00, 0x11,
+                                     0x22, 0x33, 0x44, 0x55, 0x66, 0x77}));
   EXPECT_EQ(ep->port, 32853);
   EXPECT_TRUE(verify_message_integrity(m, as_bytes(test::kShortTermPassword)));
   EXPECT_FALSE(verify_message_integrity(m, as_bytes("")));
@@ -153,7 +153,8 @@ TEST(Rfc5769, EveryBitFlipIsRejected) {
       EXPECT_TRUE(e != ParseError::None || m.fingerprint == nullptr) << "bit " << i;
       // Outside the header and the FINGERPRINT attribute header, it is the CRC that fails.
       const size_t fp_off = orig.size() - 8;
-      if (i / 8 >= kHeaderSize && (i / 8 < fp_off || i / 8 >= fp_off + 4) && e != ParseError::BadAttribute) {
+      if (i / 8 >= kHeaderSize && (i / 8 < fp_off || i / 8 >= fp_off + 4) &&
+          e != ParseError::BadAttribute) {
         EXPECT_TRUE(e == ParseError::BadFingerprint || m.fingerprint == nullptr) << "bit " << i;
       }
     }
@@ -174,8 +175,8 @@ TEST(Rfc5769, FlipOutsideHeaderIsBadFingerprintOrIntegrity) {
 }
 
 TEST(Rfc5769, MisalignedBuffers) {
-  for (auto hex : {test::kReqHex, test::kResp4Hex, test::kResp6Hex, test::kLongTermHex,
-                   test::kB1Hex}) {
+  for (auto hex :
+       {test::kReqHex, test::kResp4Hex, test::kResp6Hex, test::kLongTermHex, test::kB1Hex}) {
     const auto orig = from_hex(hex);
     for (size_t shift = 1; shift <= 3; ++shift) {
       std::vector<uint8_t> storage(orig.size() + shift);

@@ -45,8 +45,8 @@ TEST(StunBuilder, HeaderBits) {
   EXPECT_EQ(buf[7], 0x42);
   EXPECT_EQ(buf[8], 1);
   EXPECT_EQ(buf[19], 12);
-  for (uint16_t meth : {uint16_t{0x001}, uint16_t{0x009}, uint16_t{0x0FF}, uint16_t{0xABC},
-                        uint16_t{0xFFF}}) {
+  for (uint16_t meth :
+       {uint16_t{0x001}, uint16_t{0x009}, uint16_t{0x0FF}, uint16_t{0xABC}, uint16_t{0xFFF}}) {
     for (Class c : {Class::Request, Class::Indication, Class::Success, Class::Error}) {
       Builder bb(buf, meth, c, kTid);
       Message m;
@@ -148,10 +148,10 @@ TEST(StunBuilder, RoundTripEveryAttribute) {
 TEST(StunBuilder, PaddingIsZeroInDirtyBuffer) {
   std::vector<uint8_t> buf(512, 0xAA);
   Builder b(buf, method::Allocate, Class::Error, kTid);
-  const uint16_t unknown[] = {0x0030};  // 2 bytes + 2 pad
+  const uint16_t unknown[] = {0x0030};          // 2 bytes + 2 pad
   b.add_error_code(error::StaleNonce, "Stale")  // 9 bytes + 3 pad
       .add_string(attr::Realm, "example.org")   // 11 + 1
-      .add_string(attr::Nonce, "n")              // 1 + 3
+      .add_string(attr::Nonce, "n")             // 1 + 3
       .add_unknown_attributes(unknown)
       .add(attr::EvenPort, std::array<uint8_t, 1>{0x80})
       .add_string(attr::Software, "")
@@ -186,9 +186,9 @@ TEST(StunBuilder, XorAddressReservedByteZero) {
       .add_requested_transport(17)
       .add_channel_number(0x4000);
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(buf[24], 0);           // XOR-MAPPED-ADDRESS first byte
+  EXPECT_EQ(buf[24], 0);  // XOR-MAPPED-ADDRESS first byte
   EXPECT_EQ(buf[25], kFamilyV4);
-  EXPECT_EQ(buf[36], 0);           // MAPPED-ADDRESS first byte
+  EXPECT_EQ(buf[36], 0);  // MAPPED-ADDRESS first byte
   EXPECT_EQ(buf[37], kFamilyV6);
   const size_t rt = 20 + 12 + 24;  // REQUESTED-TRANSPORT value
   EXPECT_EQ(buf[rt + 4], 17);
@@ -269,7 +269,7 @@ TEST(StunBuilder, OverflowStopsCleanly) {
   Builder b(buf, method::Binding, Class::Success, kTid);
   b.add_string(attr::Software, "0123456789abcdef");  // 20 + 20 = 40
   ASSERT_TRUE(b.ok());
-  b.add_string(attr::Realm, "0123456789abcdefghij");  // would need 24 more
+  b.add_string(attr::Realm, "0123456789abcdefghijk");  // would need 28 more, 24 left
   EXPECT_FALSE(b.ok());
   EXPECT_EQ(b.size(), 40u);
   b.add_u32(attr::Lifetime, 1).add_fingerprint();  // fits, but the builder has stopped

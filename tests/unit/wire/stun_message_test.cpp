@@ -17,8 +17,8 @@ using avedge::test::from_hex;
 struct Raw {
   std::vector<uint8_t> bytes;
   explicit Raw(uint16_t type = 0x0001) {
-    bytes = {static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 0, 0x21, 0x12, 0xA4,
-             0x42};
+    bytes = {
+        static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 0, 0x21, 0x12, 0xA4, 0x42};
     for (uint8_t i = 0; i < 12; ++i) bytes.push_back(i);
   }
   Raw& attr(uint16_t type, std::vector<uint8_t> value, bool pad = true) {
@@ -41,8 +41,8 @@ struct Raw {
     attr(attr::Fingerprint, {0, 0, 0, 0});
     fix_length();
     const uint32_t crc = crypto::crc32({bytes.data(), off}) ^ kFingerprintXor;
-    for (int i = 0; i < 4; ++i) bytes[off + 4 + static_cast<size_t>(i)] =
-        static_cast<uint8_t>(crc >> (24 - 8 * i));
+    for (int i = 0; i < 4; ++i)
+      bytes[off + 4 + static_cast<size_t>(i)] = static_cast<uint8_t>(crc >> (24 - 8 * i));
     return *this;
   }
 };
@@ -140,6 +140,15 @@ TEST(StunParse, FingerprintNotLast) {
   r.attr(attr::Software, {'x'}).fingerprint();
   r.attr(attr::Software, {'y'}).fix_length();
   EXPECT_EQ(parse_raw(r.bytes), ParseError::BadFingerprint);
+  // Even with a CRC that is right for the bytes before it, FINGERPRINT must be last.
+  const size_t fp_off = 28;
+  ASSERT_EQ(r.bytes[fp_off], 0x80);
+  ASSERT_EQ(r.bytes[fp_off + 1], 0x28);
+  const uint32_t crc = crypto::crc32({r.bytes.data(), fp_off}) ^ kFingerprintXor;
+  for (size_t i = 0; i < 4; ++i) {
+    r.bytes[fp_off + 4 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+  }
+  EXPECT_EQ(parse_raw(r.bytes), ParseError::BadFingerprint);
 }
 
 TEST(StunParse, AttributesAfterIntegrityIgnored) {
@@ -196,11 +205,11 @@ TEST(StunParse, TooManyAttributes) {
 
 TEST(StunParse, UnknownComprehensionRequired) {
   Raw r;
-  r.attr(0x0030, {1, 2, 3, 4});        // unknown, required
-  r.attr(0x8030, {1});                 // unknown, optional: ignored
+  r.attr(0x0030, {1, 2, 3, 4});          // unknown, required
+  r.attr(0x8030, {1});                   // unknown, optional: ignored
   r.attr(attr::Lifetime, {0, 0, 0, 1});  // known
-  r.attr(0x0030, {});                  // duplicate reported once
-  r.attr(0x0003, {0, 0, 0, 0});        // CHANGE-REQUEST (RFC 5780): not known here
+  r.attr(0x0030, {});                    // duplicate reported once
+  r.attr(0x0003, {0, 0, 0, 0});          // CHANGE-REQUEST (RFC 5780): not known here
   r.attr(attr::MessageIntegrity, std::vector<uint8_t>(20, 0));
   r.attr(0x0031, {});  // after MI: ignored, not reported
   r.fix_length();
@@ -225,13 +234,27 @@ TEST(StunParse, UnknownListCappedAtEight) {
 }
 
 TEST(StunParse, EveryKnownRequiredTypeIsKnown) {
-  const uint16_t known[] = {attr::MappedAddress, attr::Username, attr::ErrorCode,
-                            attr::UnknownAttributes, attr::ChannelNumber, attr::Lifetime,
-                            attr::XorPeerAddress, attr::Data, attr::Realm, attr::Nonce,
-                            attr::XorRelayedAddress, attr::RequestedAddressFamily,
-                            attr::EvenPort, attr::RequestedTransport, attr::DontFragment,
-                            attr::PasswordAlgorithm, attr::Userhash, attr::XorMappedAddress,
-                            attr::ReservationToken, attr::Priority, attr::UseCandidate};
+  const uint16_t known[] = {attr::MappedAddress,
+                            attr::Username,
+                            attr::ErrorCode,
+                            attr::UnknownAttributes,
+                            attr::ChannelNumber,
+                            attr::Lifetime,
+                            attr::XorPeerAddress,
+                            attr::Data,
+                            attr::Realm,
+                            attr::Nonce,
+                            attr::XorRelayedAddress,
+                            attr::RequestedAddressFamily,
+                            attr::EvenPort,
+                            attr::RequestedTransport,
+                            attr::DontFragment,
+                            attr::PasswordAlgorithm,
+                            attr::Userhash,
+                            attr::XorMappedAddress,
+                            attr::ReservationToken,
+                            attr::Priority,
+                            attr::UseCandidate};
   Raw r;
   for (uint16_t t : known) r.attr(t, {});
   r.fix_length();
@@ -314,10 +337,10 @@ TEST(StunParse, IntegrityLengthAdjustedWhenFingerprintFollows) {
 TEST(StunDecode, Addresses) {
   Raw r;
   r.attr(attr::MappedAddress, {0, kFamilyV4, 0x12, 0x34, 10, 0, 0, 1});
-  r.attr(attr::AlternateServer, {0, kFamilyV6, 0, 80, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0,
-                                 0, 0, 0, 0, 1});
-  r.attr(attr::XorPeerAddress, {0, kFamilyV4, 0, 80, 1, 2, 3});  // short
-  r.attr(attr::XorRelayedAddress, {0, 3, 0, 80, 1, 2, 3, 4});    // bad family
+  r.attr(attr::AlternateServer,
+         {0, kFamilyV6, 0, 80, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  r.attr(attr::XorPeerAddress, {0, kFamilyV4, 0, 80, 1, 2, 3});       // short
+  r.attr(attr::XorRelayedAddress, {0, 3, 0, 80, 1, 2, 3, 4});         // bad family
   r.attr(attr::XorMappedAddress, {0, kFamilyV6, 0, 80, 1, 2, 3, 4});  // v6 too short
   r.fix_length();
   Message m;
@@ -345,7 +368,7 @@ TEST(StunDecode, ScalarsAndStrings) {
   r.attr(attr::RequestedAddressFamily, {kFamilyV6, 0, 0, 0});
   r.attr(attr::EvenPort, {0x80});
   r.attr(attr::ErrorCode, {0, 0, 4, 38, 'S', 't', 'a', 'l', 'e'});
-  r.attr(attr::Priority, {1, 2, 3});  // wrong size
+  r.attr(attr::Priority, {1, 2, 3});             // wrong size
   r.attr(attr::AddressErrorCode, {0, 0, 7, 0});  // class 7: invalid
   r.attr(attr::IceControlling, {0, 0, 4, 100});  // number 100: invalid
   r.fix_length();
@@ -373,7 +396,7 @@ TEST(StunDecode, PasswordAlgorithms) {
   Raw r;
   r.attr(attr::PasswordAlgorithms, {0, 1, 0, 0, 0, 2, 0, 0, 0, 9, 0, 2, 0xAA, 0xBB, 0, 0});
   r.attr(attr::PasswordAlgorithm, {0, 2, 0, 5, 1});  // params run past the value
-  r.attr(attr::Username, {0, 2, 0, 0, 0, 1, 0});      // trailing partial entry
+  r.attr(attr::Username, {0, 2, 0, 0, 0, 1, 0});     // trailing partial entry
   r.fix_length();
   Message m;
   ASSERT_EQ(parse(r.bytes, m), ParseError::None);

@@ -65,7 +65,8 @@ constexpr std::string_view kB1Hex =
 
 constexpr std::string_view kShortTermPassword = "VOkJxbRl1RmTxUk/WvJxBt";
 // "マトリックス" (katakana "matrix"), UTF-8.
-constexpr std::string_view kLtUser = "\xe3\x83\x9e\xe3\x83\x88\xe3\x83\xaa\xe3\x83\x83\xe3\x82\xaf\xe3\x82\xb9";
+constexpr std::string_view kLtUser =
+    "\xe3\x83\x9e\xe3\x83\x88\xe3\x83\xaa\xe3\x83\x83\xe3\x82\xaf\xe3\x82\xb9";
 constexpr std::string_view kLtRealm = "example.org";
 constexpr std::string_view kLtPassword = "TheMatrIX";  // SASLprep'ed (RFC 5769 §2.4)
 constexpr std::string_view kLtNonce = "f//499k954d6OL34oL9FSTvy64sA";

@@ -1,0 +1,22 @@
+// avedge: one binary, subcommands that read like the operator's job (DESIGN.md §1).
+#include <CLI/CLI.hpp>
+
+#include "cli/serve_command.hpp"
+
+namespace {
+constexpr const char* kVersion = "avedge 0.1.0";
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"avedge: a STUN/TURN edge server"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+
+  avedge::cli::ServeOptions serve_opts;
+  CLI::App* serve = avedge::cli::add_serve_command(app, serve_opts);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) return avedge::cli::run_serve(serve_opts);
+  return 1;
+}

@@ -1,0 +1,95 @@
+#include "cli/serve_command.hpp"
+
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/banner.hpp"
+#include "config/dev_credentials.hpp"
+#include "config/finalize.hpp"
+#include "config/loader.hpp"
+#include "config/self_signed_cert.hpp"
+#include "net/server_runner.hpp"
+
+namespace avedge::cli {
+
+namespace {
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitConfig = 2;
+
+int report(const config::Errors& errors) {
+  for (const auto& e : errors) fmt::print(stderr, "avedge: {}\n", e.to_string());
+  return kExitConfig;
+}
+
+}  // namespace
+
+CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
+  CLI::App* s = app.add_subcommand("serve", "Run the STUN/TURN edge");
+  s->add_option("-c,--config", o.config_file,
+                "Configuration file (TOML); without it the embedded default is used");
+  s->add_option("--listen", o.overrides.listen,
+                "Listener URL: udp://IP:PORT, tcp://, tls://, tcp+tls:// (repeat; replaces the "
+                "file's list)");
+  s->add_option("--relay-ip", o.overrides.relay_ips,
+                "Relay address, one IPv4 and/or one IPv6 (repeat; replaces the file's list)");
+  o.relay_ports_opt = s->add_option("--relay-ports", o.relay_ports, "Relay port range, e.g. 50000-59999");
+  o.realm_opt = s->add_option("--realm", o.realm, "Realm of the long-term credentials");
+  s->add_option("--user", o.overrides.users, "Static user NAME:PASS (repeat; replaces the file's users)");
+  s->add_option("--secret", o.overrides.secrets,
+                "TURN REST secret (repeat; replaces the file's secrets)");
+  s->add_option("--allow-peer", o.overrides.allow_peers,
+                "CIDR that relays may reach despite the denies (repeat; replaces the file's list)");
+  o.workers_opt = s->add_option("--workers", o.workers, "Worker threads; 0 = one per core");
+  o.log_level_opt =
+      s->add_option("--log-level", o.log_level, "trace, debug, info, warn, error, critical, off");
+  return s;
+}
+
+int run_serve(ServeOptions& o) {
+  // Logs go to stderr; stdout carries the banner and "avedge: ready".
+  spdlog::set_default_logger(spdlog::stderr_color_mt("avedge"));
+
+  if (o.relay_ports_opt->count() > 0) o.overrides.relay_ports = o.relay_ports;
+  if (o.realm_opt->count() > 0) o.overrides.realm = o.realm;
+  if (o.workers_opt->count() > 0) o.overrides.workers = o.workers;
+  if (o.log_level_opt->count() > 0) o.overrides.log_level = o.log_level;
+
+  config::LoadResult loaded =
+      o.config_file.empty() ? config::load_embedded_default() : config::load_file(o.config_file);
+  if (!loaded.ok()) return report(loaded.errors);
+  config::Config cfg = std::move(loaded.config);
+
+  if (auto errors = config::apply_overrides(o.overrides, cfg); !errors.empty()) {
+    return report(errors);
+  }
+  const config::DevCredentials dev = config::add_dev_credentials(cfg);
+  if (auto errors = config::finalize(cfg); !errors.empty()) return report(errors);
+
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level.value));
+
+  std::string tls_error;
+  const std::optional<std::string> generated_cert = config::prepare_tls(cfg, tls_error);
+  if (!tls_error.empty()) {
+    fmt::print(stderr, "avedge: cannot generate the self-signed certificate: {}\n", tls_error);
+    return kExitRuntime;
+  }
+  if (cfg.users.empty() && cfg.secrets.empty()) {
+    spdlog::warn("no user and no secret configured: only STUN Binding will succeed");
+  }
+
+  const unsigned workers =
+      cfg.workers.value != 0 ? cfg.workers.value : std::max(1U, std::thread::hardware_concurrency());
+  return net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
+    BannerInput in{&cfg, bound, dev, generated_cert, workers};
+    fmt::print("{}", make_banner(in));
+    fmt::print("avedge: ready\n");
+    std::fflush(stdout);
+  });
+}
+
+}  // namespace avedge::cli

@@ -1,0 +1,30 @@
+// What sockets and connections hand their packets to: the worker, which owns the
+// turn::Server. Everything runs on the worker's thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "core/address.hpp"
+#include "turn/io.hpp"
+
+namespace avedge::net {
+
+class StreamConnection;
+
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  // Called once before a batch of packets: reads the clocks once per batch.
+  virtual void begin_batch() = 0;
+  virtual void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) = 0;
+  virtual void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
+                              std::span<const uint8_t> bytes) = 0;
+  // TCP/TLS: a connection is accepted (registered by conn_id) and, later, closed.
+  virtual uint64_t next_conn_id() = 0;
+  virtual void on_stream_open(const std::shared_ptr<StreamConnection>& c) = 0;
+  virtual void on_stream_closed(const turn::ClientTuple& t, bool had_frames) = 0;
+};
+
+}  // namespace avedge::net

@@ -1,0 +1,129 @@
+#include "net/relay_sockets.hpp"
+
+#include <sys/socket.h>
+
+#include "core/crypto.hpp"
+#include "net/endpoint_conv.hpp"
+#include "net/socket_options.hpp"
+
+namespace avedge::net {
+
+namespace {
+constexpr int kPortAttempts = 50;
+constexpr int kMaxRoundsPerWake = 8;
+}  // namespace
+
+struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket> {
+  Socket(asio::io_context& io, uint32_t relay_id, Family f) : sock(io), id(relay_id), family(f) {}
+
+  void arm(RecvBatch& batch, PacketSink& sink) {
+    sock.async_wait(asio::socket_base::wait_read,
+                    [self = shared_from_this(), &batch, &sink](const asio::error_code& ec) {
+                      if (ec || self->closed) return;
+                      self->drain(batch, sink);
+                      if (!self->closed) self->arm(batch, sink);
+                    });
+  }
+
+  void drain(RecvBatch& batch, PacketSink& sink) {
+    const int fd = sock.native_handle();
+    for (int round = 0; round < kMaxRoundsPerWake && !closed; ++round) {
+      const int n = batch.receive(fd);
+      if (n <= 0) return;
+      sink.begin_batch();
+      for (int i = 0; i < n && !closed; ++i) {
+        const auto idx = static_cast<size_t>(i);
+        if (batch.truncated(idx)) continue;
+        auto from = Endpoint::from_sockaddr(batch.from(idx));
+        if (!from) continue;
+        sink.on_peer_packet(id, *from, batch.data(idx));
+      }
+      if (static_cast<size_t>(n) < RecvBatch::kCount) return;
+    }
+  }
+
+  asio::ip::udp::socket sock;
+  uint32_t id;
+  Family family;
+  bool dont_fragment = false;
+  bool closed = false;
+};
+
+RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& sink,
+                           config::PortRange range, std::optional<IpAddress> v4,
+                           std::optional<IpAddress> v6)
+    : io_(io), batch_(batch), sink_(sink), range_(range), v4_(v4), v6_(v6) {}
+
+RelaySockets::~RelaySockets() { close_all(); }
+
+std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family, bool even_port) {
+  const std::optional<IpAddress>& ip = family == Family::V4 ? v4_ : v6_;
+  if (!ip || sockets_.count(relay_id) != 0) return std::nullopt;
+  auto s = std::make_shared<Socket>(io_, relay_id, family);
+  asio::error_code ec;
+  const auto proto = family == Family::V4 ? asio::ip::udp::v4() : asio::ip::udp::v6();
+  s->sock.open(proto, ec);
+  if (ec) return std::nullopt;
+  const int fd = s->sock.native_handle();
+  set_v6only(fd, family);
+  set_buffers(fd);
+  s->sock.non_blocking(true, ec);
+  const uint32_t span = uint32_t{range_.last} - range_.first + 1;
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    // A random port from a CSPRNG: predictable relay ports help attackers
+    // (RFC 8656 §7.2 and coturn CVE-2025-69217).
+    uint32_t port = range_.first + crypto::random_u32() % span;
+    if (even_port && (port % 2) != 0) {
+      // RFC 8656 §7.2 step 6 (EVEN-PORT): the relayed port must be even.
+      port = port - 1 >= range_.first ? port - 1 : port + 1;
+      if (port > range_.last) continue;
+    }
+    const Endpoint ep{*ip, static_cast<uint16_t>(port)};
+    s->sock.bind(to_asio<asio::ip::udp::endpoint>(ep), ec);
+    if (!ec) {
+      sockets_.emplace(relay_id, s);
+      s->arm(batch_, sink_);
+      return ep;
+    }
+    if (ec != asio::error::address_in_use) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void RelaySockets::close(uint32_t relay_id) {
+  auto it = sockets_.find(relay_id);
+  if (it == sockets_.end()) return;
+  it->second->closed = true;
+  asio::error_code ec;
+  it->second->sock.close(ec);  // a pending wait completes with operation_aborted
+  sockets_.erase(it);
+}
+
+void RelaySockets::close_all() {
+  for (auto& [id, s] : sockets_) {
+    s->closed = true;
+    asio::error_code ec;
+    s->sock.close(ec);
+  }
+  sockets_.clear();
+}
+
+void RelaySockets::send(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
+                        bool dont_fragment) {
+  auto it = sockets_.find(relay_id);
+  if (it == sockets_.end()) return;
+  Socket& s = *it->second;
+  if (peer.ip.family != s.family) return;  // RFC 8656 §9.1: 443 checked by the core already
+  const int fd = s.sock.native_handle();
+  if (dont_fragment != s.dont_fragment) {
+    // Only on change: most traffic never asks for DONT-FRAGMENT (RFC 8656 §14.8).
+    set_dont_fragment(fd, s.family, dont_fragment);
+    s.dont_fragment = dont_fragment;
+  }
+  sockaddr_storage ss{};
+  const unsigned len = peer.to_sockaddr(ss);
+  (void)::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT,
+                 reinterpret_cast<const sockaddr*>(&ss), len);
+}
+
+}  // namespace avedge::net

@@ -1,0 +1,47 @@
+// The relay sockets of one worker (RFC 8656 §7.2 step 6): one UDP socket per relayed
+// transport address, bound to this edge's relay IP on a random port of the range, without
+// SO_REUSEPORT so that no two allocations ever share a port.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include <asio.hpp>
+
+#include "config/config.hpp"
+#include "core/address.hpp"
+#include "net/packet_sink.hpp"
+#include "net/recv_batch.hpp"
+
+namespace avedge::net {
+
+class RelaySockets {
+ public:
+  RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& sink, config::PortRange range,
+               std::optional<IpAddress> v4, std::optional<IpAddress> v6);
+  ~RelaySockets();
+  RelaySockets(const RelaySockets&) = delete;
+  RelaySockets& operator=(const RelaySockets&) = delete;
+
+  std::optional<Endpoint> open(uint32_t relay_id, Family family, bool even_port);
+  void close(uint32_t relay_id);
+  void send(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
+            bool dont_fragment);
+  [[nodiscard]] size_t size() const { return sockets_.size(); }
+  void close_all();
+
+ private:
+  struct Socket;
+
+  asio::io_context& io_;
+  RecvBatch& batch_;
+  PacketSink& sink_;
+  config::PortRange range_;
+  std::optional<IpAddress> v4_;
+  std::optional<IpAddress> v6_;
+  std::unordered_map<uint32_t, std::shared_ptr<Socket>> sockets_;
+};
+
+}  // namespace avedge::net

@@ -1,0 +1,107 @@
+#include "net/server_runner.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "config/runtime.hpp"
+#include "core/crypto.hpp"
+#include "net/tls_context.hpp"
+#include "net/worker.hpp"
+
+namespace avedge::net {
+
+namespace {
+
+unsigned workers_for(const config::Config& cfg) {
+  if (cfg.workers.value != 0) return cfg.workers.value;
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+WorkerShared make_shared_state(const config::Config& cfg) {
+  WorkerShared s;
+  s.server_config = config::make_server_config(cfg);
+  s.credentials = config::make_credentials(cfg);
+  // One nonce key per process: every worker accepts the nonces of the others.
+  std::array<uint8_t, 32> key{};
+  crypto::random_bytes(key);
+  s.nonces = std::make_shared<auth::NonceService>(key, cfg.lifetimes.nonce.value, false);
+  s.policy = config::make_peer_policy(cfg);
+  s.quota = std::make_shared<turn::QuotaTracker>(cfg.quota.total.value, cfg.quota.per_user.value,
+                                                 cfg.quota.per_ip.value);
+  if (cfg.has_tls_listener()) s.tls = make_tls_context(cfg.tls.cert.value, cfg.tls.key.value);
+  s.relay_ports = cfg.relay_ports.value;
+  s.relay_v4 = cfg.relay_ip(Family::V4);
+  s.relay_v6 = cfg.relay_ip(Family::V6);
+  return s;
+}
+
+}  // namespace
+
+ServerRunner::ServerRunner(const config::Config& cfg) : cfg_(cfg) {}
+
+ServerRunner::~ServerRunner() { stop(); }
+
+void ServerRunner::start() {
+  const WorkerShared shared = make_shared_state(cfg_);
+  const unsigned n = workers_for(cfg_);
+  workers_.reserve(n);
+  for (unsigned i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>(i, shared);
+    // Worker 0 binds what the configuration says; the others bind the same ports
+    // (SO_REUSEPORT), so that port 0 resolves once for all.
+    auto b = w->bind(i == 0 ? cfg_.listeners : bound_);
+    if (i == 0) bound_ = std::move(b);
+    workers_.push_back(std::move(w));
+  }
+  for (auto& w : workers_) {
+    Worker* raw = w.get();
+    threads_.emplace_back([raw] {
+      try {
+        raw->run();
+      } catch (const std::exception& e) {
+        spdlog::critical("worker {} stopped: {}", raw->index(), e.what());
+      }
+    });
+  }
+}
+
+void ServerRunner::stop() {
+  for (auto& w : workers_) w->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+  workers_.clear();
+}
+
+int run_server(const config::Config& cfg,
+               const std::function<void(const std::vector<config::Listener>&)>& on_ready) {
+  // Block SIGINT/SIGTERM in every thread (the workers inherit the mask) and take them with
+  // sigwait here: no async-signal-safety puzzle.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  ServerRunner runner(cfg);
+  try {
+    runner.start();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  on_ready(runner.listeners());
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("{{\"event\":\"server.stopping\",\"signal\":{}}}", sig);
+  runner.stop();
+  return 0;
+}
+
+}  // namespace avedge::net

@@ -1,0 +1,34 @@
+// One UDP listening socket of a worker (SO_REUSEPORT): waits for readability, drains with
+// recvmmsg, hands each datagram to the sink, and sends answers with sendto.
+#pragma once
+
+#include <asio.hpp>
+
+#include "core/address.hpp"
+#include "net/packet_sink.hpp"
+#include "net/recv_batch.hpp"
+
+namespace avedge::net {
+
+class UdpListener {
+ public:
+  // Binds; throws std::system_error when the address cannot be bound.
+  UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch, PacketSink& sink);
+  UdpListener(const UdpListener&) = delete;
+  UdpListener& operator=(const UdpListener&) = delete;
+
+  void start() { arm(); }
+  [[nodiscard]] const Endpoint& local() const { return local_; }
+  void send(const Endpoint& to, std::span<const uint8_t> bytes);
+
+ private:
+  void arm();
+  void drain();
+
+  asio::ip::udp::socket socket_;
+  Endpoint local_;
+  RecvBatch& batch_;
+  PacketSink& sink_;
+};
+
+}  // namespace avedge::net

@@ -1,0 +1,143 @@
+#include "net/worker.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "net/event_log.hpp"
+
+namespace avedge::net {
+
+namespace {
+
+turn::Now read_clocks() {
+  const auto wall = std::chrono::system_clock::now().time_since_epoch();
+  return turn::Now{Clock::now(), std::chrono::duration_cast<std::chrono::seconds>(wall).count()};
+}
+
+// Relay ids of worker i are i << 24 | n, so they never collide between workers.
+constexpr unsigned kRelayIdShift = 24;
+constexpr unsigned kConnIdShift = 48;
+
+}  // namespace
+
+Worker::Worker(unsigned index, const WorkerShared& shared)
+    : index_(index),
+      tls_(shared.tls),
+      timer_(io_),
+      relays_(io_, batch_, *this, shared.relay_ports, shared.relay_v4, shared.relay_v6) {
+  server_ = std::make_unique<turn::Server>(shared.server_config, shared.credentials,
+                                           shared.nonces, shared.policy, shared.quota, *this,
+                                           index << kRelayIdShift);
+}
+
+Worker::~Worker() { shutdown_sockets(); }
+
+std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& listeners) {
+  std::vector<config::Listener> bound;
+  for (const auto& l : listeners) {
+    config::Listener b = l;
+    try {
+      if (l.kind == config::ListenerKind::Udp) {
+        udp_.push_back(std::make_unique<UdpListener>(io_, l.endpoint, batch_, *this));
+        b.endpoint = udp_.back()->local();
+      } else {
+        if (l.uses_tls() && !tls_) throw std::runtime_error("no TLS certificate loaded");
+        tcp_.push_back(std::make_unique<TcpAcceptor>(io_, l.kind, l.endpoint, tls_, *this));
+        b.endpoint = tcp_.back()->local();
+      }
+    } catch (const std::exception& e) {
+      throw std::runtime_error(
+          fmt::format("{}: listen \"{}\": cannot bind: {}", l.where.to_string(), l.url(), e.what()));
+    }
+    bound.push_back(b);
+  }
+  return bound;
+}
+
+void Worker::run() {
+  for (auto& u : udp_) u->start();
+  for (auto& t : tcp_) t->start();
+  arm_timer();
+  io_.run();
+}
+
+void Worker::stop() { io_.stop(); }
+
+void Worker::shutdown_sockets() {
+  timer_.cancel();
+  for (auto& t : tcp_) t->close();
+  for (auto& [id, c] : conns_) c->close();
+  conns_.clear();
+  relays_.close_all();
+  udp_.clear();
+}
+
+void Worker::arm_timer() {
+  timer_.expires_after(std::chrono::seconds(1));
+  timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    now_ = read_clocks();
+    server_->on_timer(now_);
+    arm_timer();
+  });
+}
+
+// --- PacketSink ----------------------------------------------------------------------------
+
+void Worker::begin_batch() { now_ = read_clocks(); }
+
+void Worker::on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) {
+  server_->on_client_packet(from, bytes, now_);
+}
+
+void Worker::on_peer_packet(uint32_t relay_id, const Endpoint& peer,
+                            std::span<const uint8_t> bytes) {
+  server_->on_peer_packet(relay_id, peer, bytes, now_);
+}
+
+uint64_t Worker::next_conn_id() {
+  return (uint64_t{index_} << kConnIdShift) | (++conn_counter_ & ((uint64_t{1} << kConnIdShift) - 1));
+}
+
+void Worker::on_stream_open(const std::shared_ptr<StreamConnection>& c) {
+  conns_.emplace(c->tuple().conn_id, c);
+}
+
+void Worker::on_stream_closed(const turn::ClientTuple& t, bool had_frames) {
+  conns_.erase(t.conn_id);
+  // RFC 8656 §3.1: the allocation of a TCP/TLS 5-tuple ends with its connection.
+  if (had_frames) server_->on_connection_closed(t, read_clocks());
+}
+
+// --- turn::Io ------------------------------------------------------------------------------
+
+void Worker::send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) {
+  if (to.transport == turn::Transport::Udp) {
+    for (auto& u : udp_) {
+      if (u->local() == to.server) {
+        u->send(to.client, bytes);
+        return;
+      }
+    }
+    return;
+  }
+  auto it = conns_.find(to.conn_id);
+  if (it != conns_.end()) it->second->send(bytes);
+}
+
+void Worker::send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
+                             bool dont_fragment) {
+  relays_.send(relay_id, peer, bytes, dont_fragment);
+}
+
+std::optional<Endpoint> Worker::open_relay(uint32_t relay_id, Family family, bool even_port) {
+  return relays_.open(relay_id, family, even_port);
+}
+
+void Worker::close_relay(uint32_t relay_id) { relays_.close(relay_id); }
+
+void Worker::event(const turn::EventInfo& info) { log_event(info, index_); }
+
+}  // namespace avedge::net

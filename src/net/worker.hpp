@@ -1,0 +1,93 @@
+// A worker (DESIGN.md §2): one thread, one io_context, shared nothing. It owns its
+// turn::Server, its listening sockets (SO_REUSEPORT), its accepted TCP/TLS connections, its
+// relay sockets and a 1 s timer. It is the turn::Io of its server.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include "auth/credentials.hpp"
+#include "auth/nonce.hpp"
+#include "config/config.hpp"
+#include "net/packet_sink.hpp"
+#include "net/recv_batch.hpp"
+#include "net/relay_sockets.hpp"
+#include "net/stream_connection.hpp"
+#include "net/tcp_acceptor.hpp"
+#include "net/udp_listener.hpp"
+#include "turn/server.hpp"
+
+namespace avedge::net {
+
+// What every worker shares, read-only except the quota tracker (locked inside).
+struct WorkerShared {
+  turn::ServerConfig server_config;
+  std::shared_ptr<const auth::CredentialStore> credentials;
+  std::shared_ptr<const auth::NonceService> nonces;
+  std::shared_ptr<const turn::PeerPolicy> policy;
+  std::shared_ptr<turn::QuotaTracker> quota;
+  std::shared_ptr<asio::ssl::context> tls;  // null when no TLS listener
+  config::PortRange relay_ports;
+  std::optional<IpAddress> relay_v4;
+  std::optional<IpAddress> relay_v6;
+};
+
+class Worker final : public turn::Io, public PacketSink {
+ public:
+  Worker(unsigned index, const WorkerShared& shared);
+  ~Worker() override;
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Binds every listener (in the calling thread); throws std::system_error or
+  // std::runtime_error naming the listener. Returns them with their bound ports.
+  std::vector<config::Listener> bind(const std::vector<config::Listener>& listeners);
+  void run();   // the worker thread: until stop()
+  void stop();  // any thread
+
+  [[nodiscard]] unsigned index() const { return index_; }
+
+  // turn::Io
+  void send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) override;
+  void send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
+                       bool dont_fragment) override;
+  std::optional<Endpoint> open_relay(uint32_t relay_id, Family family, bool even_port) override;
+  void close_relay(uint32_t relay_id) override;
+  void event(const turn::EventInfo& info) override;
+
+  // PacketSink
+  void begin_batch() override;
+  void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) override;
+  void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
+                      std::span<const uint8_t> bytes) override;
+  uint64_t next_conn_id() override;
+  void on_stream_open(const std::shared_ptr<StreamConnection>& c) override;
+  void on_stream_closed(const turn::ClientTuple& t, bool had_frames) override;
+
+ private:
+  void arm_timer();
+  void shutdown_sockets();
+
+  // io_ first: destroyed last, after every socket bound to it.
+  asio::io_context io_;
+  unsigned index_;
+  std::shared_ptr<asio::ssl::context> tls_;
+  RecvBatch batch_;
+  turn::Now now_{};
+  asio::steady_timer timer_;
+  std::vector<std::unique_ptr<UdpListener>> udp_;
+  std::vector<std::unique_ptr<TcpAcceptor>> tcp_;
+  std::unordered_map<uint64_t, std::shared_ptr<StreamConnection>> conns_;
+  uint64_t conn_counter_ = 0;
+  RelaySockets relays_;
+  std::unique_ptr<turn::Server> server_;
+};
+
+}  // namespace avedge::net
