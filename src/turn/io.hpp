@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/address.hpp"
+#include "core/clock.hpp"
 
 namespace avedge::turn {
 
@@ -74,15 +75,33 @@ struct EventInfo {
   std::string_view detail;             // short, no secrets
 };
 
+class Reservations;
+
+// How to pick a relay port (RFC 8656 §7.2 step 6, EVEN-PORT §14.6 of RFC 8656).
+struct RelayPortRequest {
+  enum class Kind : uint8_t {
+    Any,       // a random free port of the range
+    Even,      // a random free even port
+    EvenPair,  // a random free even port whose successor is free too (EVEN-PORT R=1)
+    Exact,     // exactly `port` (claiming a RESERVATION-TOKEN)
+  };
+  Kind kind = Kind::Any;
+  uint16_t port = 0;
+  // Random choices skip ports that live reservations hold (may be null).
+  const Reservations* reservations = nullptr;
+  TimePoint now{};
+};
+
 class Io {
  public:
   virtual ~Io() = default;
   virtual void send_to_client(const ClientTuple& to, std::span<const uint8_t> bytes) = 0;
   virtual void send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
                                bool dont_fragment) = 0;
-  // Opens a relay socket for relay_id on this edge's relay address of the family, on a random
-  // free port of the configured range (even, if asked). nullopt: no port or family available.
-  virtual std::optional<Endpoint> open_relay(uint32_t relay_id, Family family, bool even_port) = 0;
+  // Opens a relay socket for relay_id on this edge's relay address of the family, on a port
+  // chosen as `req` says. nullopt: no port or family available.
+  virtual std::optional<Endpoint> open_relay(uint32_t relay_id, Family family,
+                                             const RelayPortRequest& req) = 0;
   virtual void close_relay(uint32_t relay_id) = 0;
   virtual void event(const EventInfo& info) = 0;
 };

@@ -12,9 +12,10 @@ namespace avedge::turn {
 Server::Server(ServerConfig cfg, std::shared_ptr<const auth::CredentialStore> creds,
                std::shared_ptr<const auth::NonceService> nonces,
                std::shared_ptr<const PeerPolicy> policy, std::shared_ptr<QuotaTracker> quota,
-               Io& io, uint32_t relay_id_base)
+               Io& io, uint32_t relay_id_base, std::shared_ptr<Reservations> reservations)
     : impl_(std::make_unique<Impl>(std::move(cfg), std::move(creds), std::move(nonces),
-                                   std::move(policy), std::move(quota), io, relay_id_base)) {}
+                                   std::move(policy), std::move(quota), io, relay_id_base,
+                                   std::move(reservations))) {}
 
 Server::~Server() {
   // Give back quota and relay sockets of whatever is still allocated.

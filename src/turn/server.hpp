@@ -18,6 +18,7 @@
 #include "turn/io.hpp"
 #include "turn/peer_policy.hpp"
 #include "turn/quota.hpp"
+#include "turn/reservations.hpp"
 #include "turn/server_config.hpp"
 #include "wire/stun_message.hpp"
 
@@ -43,7 +44,7 @@ class Server {
   Server(ServerConfig cfg, std::shared_ptr<const auth::CredentialStore> creds,
          std::shared_ptr<const auth::NonceService> nonces,
          std::shared_ptr<const PeerPolicy> policy, std::shared_ptr<QuotaTracker> quota, Io& io,
-         uint32_t relay_id_base = 0);
+         uint32_t relay_id_base = 0, std::shared_ptr<Reservations> reservations = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

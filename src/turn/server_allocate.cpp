@@ -82,23 +82,32 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
     send_error(from, m, stun::error::UnsupportedTransportProtocol, &ctx);
     return;
   }
-  // Step 6-7: EVEN-PORT. We give an even port; the R bit's reservation is not offered, so
-  // no RESERVATION-TOKEN is returned. A RESERVATION-TOKEN is never valid here → 508.
+  // Steps 6-7: EVEN-PORT and RESERVATION-TOKEN. R=1 reserves the next port for a second
+  // Allocate (RTP/RTCP); R=0 reserves nothing.
   const auto* even = m.find(stun::attr::EvenPort);
-  const bool want_even = even != nullptr && stun::decode_even_port(*even).has_value();
-  if (even != nullptr && !want_even) {
+  const auto even_r = even != nullptr ? stun::decode_even_port(*even) : std::nullopt;
+  const auto* token_attr = m.find(stun::attr::ReservationToken);
+  if ((even != nullptr && !even_r) ||
+      (token_attr != nullptr &&
+       (token_attr->value.size() != 8 || even != nullptr ||
+        m.find(stun::attr::RequestedAddressFamily) != nullptr ||
+        m.find(stun::attr::AdditionalAddressFamily) != nullptr))) {
+    // RFC 8656 §7.2: a token together with EVEN-PORT or an address family attribute is 400.
+    emit(Event::RequestMalformed, &from, ctx.username, "even-port/reservation-token");
     send_error(from, m, stun::error::BadRequest, &ctx);
     return;
   }
-  const auto* token = m.find(stun::attr::ReservationToken);
-  if (token != nullptr) {
-    // RFC 8656 §7.2: RESERVATION-TOKEN with EVEN-PORT or an address family attribute is 400.
-    const bool bad = even != nullptr || m.find(stun::attr::RequestedAddressFamily) != nullptr ||
-                     m.find(stun::attr::AdditionalAddressFamily) != nullptr;
-    emit(bad ? Event::RequestMalformed : Event::NoRelayPort, &from, ctx.username,
-         "reservation token");
-    send_error(from, m, bad ? stun::error::BadRequest : stun::error::InsufficientCapacity, &ctx);
-    return;
+  std::optional<Endpoint> reserved;
+  if (token_attr != nullptr) {
+    ReservationToken token{};
+    std::copy(token_attr->value.begin(), token_attr->value.end(), token.begin());
+    reserved = reservations->take(token, now.mono);
+    if (!reserved) {
+      // Step 6: a token that is not valid (unknown, used or expired) is 508.
+      emit(Event::NoRelayPort, &from, ctx.username, "unknown reservation token");
+      send_error(from, m, stun::error::InsufficientCapacity, &ctx);
+      return;
+    }
   }
 
   const auto fam = requested_families(m, from.client.ip.family);
@@ -139,7 +148,15 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
   a->username = ctx.username;
   a->key = ctx.key;
   const uint32_t id = next_relay_id++;
-  auto relay = io.open_relay(id, fam.primary, want_even);
+  RelayPortRequest port_req{RelayPortRequest::Kind::Any, 0, reservations.get(), now.mono};
+  if (reserved) {
+    port_req.kind = RelayPortRequest::Kind::Exact;
+    port_req.port = reserved->port;
+  } else if (even_r) {
+    port_req.kind = *even_r ? RelayPortRequest::Kind::EvenPair : RelayPortRequest::Kind::Even;
+  }
+  const Family relay_family = reserved ? reserved->ip.family : fam.primary;
+  auto relay = io.open_relay(id, relay_family, port_req);
   if (!relay) {
     quota->release(ctx.username, from.client.ip);
     emit(Event::NoRelayPort, &from, ctx.username);
@@ -151,7 +168,8 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
   if (fam.dual) {
     std::optional<Endpoint> second;
     const uint32_t id6 = next_relay_id++;
-    if (cfg.ipv6_relay) second = io.open_relay(id6, Family::V6, false);
+    const RelayPortRequest any{RelayPortRequest::Kind::Any, 0, reservations.get(), now.mono};
+    if (cfg.ipv6_relay) second = io.open_relay(id6, Family::V6, any);
     if (second) {
       a->relays.push_back({id6, *second});
     } else {
@@ -170,6 +188,11 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
     // RFC 8656 §7.2: the IPv6 part failed; say so in ADDRESS-ERROR-CODE (family, code).
     std::array<uint8_t, 4> v{stun::kFamilyV6, 0, 4, 40};
     b.add(stun::attr::AddressErrorCode, v);
+  }
+  if (even_r && *even_r) {
+    const Endpoint next{relay->ip, static_cast<uint16_t>(relay->port + 1)};
+    const auto token = reservations->add(next, now.mono);
+    b.add(stun::attr::ReservationToken, token);
   }
   b.add_u32(stun::attr::Lifetime, static_cast<uint32_t>(lifetime.count()));
   b.add_xor_address(stun::attr::XorMappedAddress, from.client);

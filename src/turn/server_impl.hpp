@@ -23,12 +23,13 @@ struct AuthContext {
 struct Server::Impl {
   Impl(ServerConfig c, std::shared_ptr<const auth::CredentialStore> cr,
        std::shared_ptr<const auth::NonceService> n, std::shared_ptr<const PeerPolicy> p,
-       std::shared_ptr<QuotaTracker> q, Io& i, uint32_t base)
+       std::shared_ptr<QuotaTracker> q, Io& i, uint32_t base, std::shared_ptr<Reservations> r)
       : cfg(std::move(c)),
         creds(std::move(cr)),
         nonces(std::move(n)),
         policy(std::move(p)),
         quota(std::move(q)),
+        reservations(r ? std::move(r) : std::make_shared<Reservations>()),
         io(i),
         next_relay_id(base) {}
 
@@ -37,6 +38,7 @@ struct Server::Impl {
   std::shared_ptr<const auth::NonceService> nonces;
   std::shared_ptr<const PeerPolicy> policy;
   std::shared_ptr<QuotaTracker> quota;
+  std::shared_ptr<Reservations> reservations;
   Io& io;
   uint32_t next_relay_id;
   uint64_t indication_seq = 0;

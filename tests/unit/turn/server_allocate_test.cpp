@@ -126,18 +126,101 @@ TEST(ServerAllocate, AdditionalFamilyIpv4AndBothFamilyAttributesAre400) {
   EXPECT_EQ(error_code_of(*r), 400);
 }
 
-TEST(ServerAllocate, EvenPortGivesAnEvenPortWithoutReservation) {
+std::unique_ptr<Response> allocate_even(Client& c, bool reserve) {
+  return c.transact(stun::method::Allocate, [&](stun::Builder& b) {
+    b.add_requested_transport(17);
+    const std::array<uint8_t, 1> rbit{static_cast<uint8_t>(reserve ? 0x80 : 0x00)};
+    b.add(stun::attr::EvenPort, rbit);
+  });
+}
+
+TEST(ServerAllocate, EvenPortWithoutRBitReservesNothing) {
   Harness h;
   h.io.next_port = 50001;
   Client c(h, udp_tuple());
-  auto r = c.transact(stun::method::Allocate, [](stun::Builder& b) {
-    b.add_requested_transport(17);
-    const std::array<uint8_t, 1> rbit{0x80};
-    b.add(stun::attr::EvenPort, rbit);
-  });
+  auto r = allocate_even(c, false);
   ASSERT_EQ(r->msg.cls, stun::Class::Success);
   EXPECT_EQ(relayed(*r)->port % 2, 0);
   EXPECT_EQ(r->msg.find(stun::attr::ReservationToken), nullptr);
+  EXPECT_EQ(h.io.requests.back().kind, RelayPortRequest::Kind::Even);
+}
+
+TEST(ServerAllocate, EvenPortWithRBitReservesTheNextPortForOneTokenUse) {
+  auto shared = std::make_shared<Reservations>();
+  Harness h;
+  // A second worker sharing the reservations, as the net layer runs them.
+  Server other(h.cfg, h.creds, h.nonces, h.policy, h.quota, h.io, 1U << 24, shared);
+  h.server = std::make_unique<Server>(h.cfg, h.creds, h.nonces, h.policy, h.quota, h.io, 0,
+                                      shared);
+  Client rtp(h, udp_tuple("198.51.100.7:40000"));
+  auto r = allocate_even(rtp, true);
+  ASSERT_EQ(r->msg.cls, stun::Class::Success);
+  const uint16_t port = relayed(*r)->port;
+  EXPECT_EQ(port % 2, 0);
+  EXPECT_EQ(h.io.requests.back().kind, RelayPortRequest::Kind::EvenPair);
+  const auto* tok = r->msg.find(stun::attr::ReservationToken);
+  ASSERT_NE(tok, nullptr);
+  ASSERT_EQ(tok->value.size(), 8U);
+  EXPECT_TRUE(shared->held(Endpoint{relayed(*r)->ip, static_cast<uint16_t>(port + 1)}, h.now.mono));
+  const std::vector<uint8_t> token(tok->value.begin(), tok->value.end());
+
+  // The RTCP allocation comes from another client port, handled by the other worker.
+  auto rtcp_alloc = [&](const char* from) {
+    Client c(h, udp_tuple(from));
+    c.nonce = h.nonces->issue(c.tuple.client, h.now.unix);
+    auto req = c.request(
+        stun::method::Allocate,
+        [&](stun::Builder& b) {
+          b.add_requested_transport(17);
+          b.add(stun::attr::ReservationToken, token);
+        },
+        new_tid());
+    h.io.to_client.clear();
+    other.on_client_packet(c.tuple, req, h.now);
+    return parse_response(h.io.to_client.at(0).bytes);
+  };
+  auto r2 = rtcp_alloc("198.51.100.7:40001");
+  ASSERT_EQ(r2->msg.cls, stun::Class::Success) << error_code_of(*r2);
+  EXPECT_EQ(relayed(*r2)->port, port + 1);
+  EXPECT_EQ(h.io.requests.back().kind, RelayPortRequest::Kind::Exact);
+  // A token is good once.
+  EXPECT_EQ(error_code_of(*rtcp_alloc("198.51.100.7:40002")), 508);
+  EXPECT_EQ(shared->size(), 0U);
+}
+
+TEST(ServerAllocate, ReservationExpiresAfterThirtySeconds) {
+  Reservations res;
+  const TimePoint t0{};
+  const auto tok = res.add(*Endpoint::parse("192.0.2.100:50001"), t0);
+  EXPECT_TRUE(res.held(*Endpoint::parse("192.0.2.100:50001"), t0 + Seconds{29}));
+  EXPECT_FALSE(res.held(*Endpoint::parse("192.0.2.100:50001"), t0 + Seconds{30}));
+  EXPECT_FALSE(res.take(tok, t0 + Seconds{31}));
+  EXPECT_EQ(res.size(), 0U);
+}
+
+TEST(ServerAllocate, ReservationTokenWithEvenPortOrFamilyIs400AndUnknownTokenIs508) {
+  Harness h;
+  Client c(h, udp_tuple());
+  const std::array<uint8_t, 8> token{1, 2, 3, 4, 5, 6, 7, 8};
+  auto r = c.transact(stun::method::Allocate, [&](stun::Builder& b) {
+    b.add_requested_transport(17);
+    b.add(stun::attr::ReservationToken, token);
+    const std::array<uint8_t, 1> rbit{0x80};
+    b.add(stun::attr::EvenPort, rbit);
+  });
+  EXPECT_EQ(error_code_of(*r), 400);
+  r = c.transact(stun::method::Allocate, [&](stun::Builder& b) {
+    b.add_requested_transport(17);
+    b.add(stun::attr::ReservationToken, token);
+    b.add_address_family(stun::attr::RequestedAddressFamily, stun::kFamilyV4);
+  });
+  EXPECT_EQ(error_code_of(*r), 400);
+  r = c.transact(stun::method::Allocate, [&](stun::Builder& b) {
+    b.add_requested_transport(17);
+    b.add(stun::attr::ReservationToken, token);
+  });
+  EXPECT_EQ(error_code_of(*r), 508);
+  EXPECT_EQ(h.server->allocation_count(), 0U);
 }
 
 TEST(ServerAllocate, LifetimeIsClampedBetweenDefaultAndMaximum) {

@@ -10,6 +10,7 @@
 #include "auth/credentials.hpp"
 #include "auth/nonce.hpp"
 #include "core/crypto.hpp"
+#include "turn/reservations.hpp"
 #include "turn/server.hpp"
 #include "wire/stun_builder.hpp"
 #include "wire/stun_message.hpp"
@@ -45,12 +46,21 @@ class FakeIo : public Io {
                        bool df) override {
     to_peer.push_back({id, peer, {b.begin(), b.end()}, df});
   }
-  std::optional<Endpoint> open_relay(uint32_t id, Family f, bool even) override {
+  std::vector<RelayPortRequest> requests;
+  std::optional<Endpoint> open_relay(uint32_t id, Family f, const RelayPortRequest& req) override {
+    requests.push_back(req);
     if (refuse_relays) return std::nullopt;
     if (f == Family::V6 && !v6_available) return std::nullopt;
-    if (even && next_port % 2 != 0) ++next_port;
+    uint16_t port = 0;
+    if (req.kind == RelayPortRequest::Kind::Exact) {
+      port = req.port;
+    } else {
+      if (req.kind != RelayPortRequest::Kind::Any && next_port % 2 != 0) ++next_port;
+      port = next_port;
+      next_port = static_cast<uint16_t>(next_port + (req.kind == RelayPortRequest::Kind::EvenPair ? 2 : 1));
+    }
     Endpoint e{f == Family::V4 ? *IpAddress::parse("192.0.2.100") : *IpAddress::parse("2001:db8::100"),
-               next_port++};
+               port};
     open[id] = e;
     return e;
   }
