@@ -93,15 +93,16 @@ std::string make_banner(const BannerInput& in) {
   const auto urls = ice_urls(in.bound, cfg);
   std::string list;
   for (const auto& u : urls) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", u);
-  out += fmt::format("WebRTC (credential valid 24 h):\n  iceServers: [{{ urls: [{}], username: \"{}\", "
-                     "credential: \"{}\" }}]\n",
-                     list, username, credential);
+  out += fmt::format(
+      "WebRTC (credential valid 24 h):\n  iceServers: [{{ urls: [{}], username: \"{}\", "
+      "credential: \"{}\" }}]\n",
+      list, username, credential);
   for (const auto& l : in.bound) {
     if (l.kind != config::ListenerKind::Udp) continue;
-    out += fmt::format("turnutils_uclient (coturn):\n  turnutils_uclient -y -n 10 -m 1 -u {} -w {} -p {} {}\n",
-                       uclient_user ? uclient_user->first : "<username>",
-                       uclient_user ? uclient_user->second : "<password>", l.endpoint.port,
-                       host_for(l, cfg));
+    out += fmt::format(
+        "turnutils_uclient (coturn):\n  turnutils_uclient -y -n 10 -m 1 -u {} -w {} -p {} {}\n",
+        uclient_user ? uclient_user->first : "<username>",
+        uclient_user ? uclient_user->second : "<password>", l.endpoint.port, host_for(l, cfg));
     break;
   }
   return out;

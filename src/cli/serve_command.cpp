@@ -37,9 +37,11 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
                 "file's list)");
   s->add_option("--relay-ip", o.overrides.relay_ips,
                 "Relay address, one IPv4 and/or one IPv6 (repeat; replaces the file's list)");
-  o.relay_ports_opt = s->add_option("--relay-ports", o.relay_ports, "Relay port range, e.g. 50000-59999");
+  o.relay_ports_opt =
+      s->add_option("--relay-ports", o.relay_ports, "Relay port range, e.g. 50000-59999");
   o.realm_opt = s->add_option("--realm", o.realm, "Realm of the long-term credentials");
-  s->add_option("--user", o.overrides.users, "Static user NAME:PASS (repeat; replaces the file's users)");
+  s->add_option("--user", o.overrides.users,
+                "Static user NAME:PASS (repeat; replaces the file's users)");
   s->add_option("--secret", o.overrides.secrets,
                 "TURN REST secret (repeat; replaces the file's secrets)");
   s->add_option("--allow-peer", o.overrides.allow_peers,
@@ -82,8 +84,9 @@ int run_serve(ServeOptions& o) {
     spdlog::warn("no user and no secret configured: only STUN Binding will succeed");
   }
 
-  const unsigned workers =
-      cfg.workers.value != 0 ? cfg.workers.value : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned workers = cfg.workers.value != 0
+                               ? cfg.workers.value
+                               : std::max(1U, std::thread::hardware_concurrency());
   return net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
     BannerInput in{&cfg, bound, dev, generated_cert, workers};
     fmt::print("{}", make_banner(in));

@@ -9,7 +9,9 @@ std::string SourcePos::to_string() const {
   return fmt::format("{}:{}", file, line);
 }
 
-SourcePos builtin_pos() { return SourcePos{"(built-in)", 0}; }
+SourcePos builtin_pos() {
+  return SourcePos{"(built-in)", 0};
+}
 
 const char* scheme(ListenerKind k) {
   switch (k) {
@@ -25,9 +27,13 @@ const char* scheme(ListenerKind k) {
   return "?";
 }
 
-std::string Listener::url() const { return fmt::format("{}://{}", scheme(kind), endpoint.to_string()); }
+std::string Listener::url() const {
+  return fmt::format("{}://{}", scheme(kind), endpoint.to_string());
+}
 
-std::string PortRange::to_string() const { return fmt::format("{}-{}", first, last); }
+std::string PortRange::to_string() const {
+  return fmt::format("{}-{}", first, last);
+}
 
 bool Config::has_tls_listener() const {
   for (const auto& l : listeners) {

@@ -36,7 +36,9 @@ struct Listener {
   Endpoint endpoint;  // port 0: an ephemeral port (tests)
   SourcePos where = builtin_pos();
   [[nodiscard]] std::string url() const;
-  [[nodiscard]] bool uses_tls() const { return kind == ListenerKind::Tls || kind == ListenerKind::TcpTls; }
+  [[nodiscard]] bool uses_tls() const {
+    return kind == ListenerKind::Tls || kind == ListenerKind::TcpTls;
+  }
 };
 
 struct PortRange {
@@ -66,8 +68,8 @@ struct QuotaConfig {
 struct LifetimesConfig {
   Located<Seconds> default_lifetime{Seconds{600}};  // RFC 8656 §7.2
   Located<Seconds> max_lifetime{Seconds{3600}};
-  Located<Seconds> permission{Seconds{300}};        // RFC 8656 §9
-  Located<Seconds> channel{Seconds{600}};           // RFC 8656 §12
+  Located<Seconds> permission{Seconds{300}};  // RFC 8656 §9
+  Located<Seconds> channel{Seconds{600}};     // RFC 8656 §12
   Located<Seconds> nonce{Seconds{600}};
 };
 

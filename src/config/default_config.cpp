@@ -74,6 +74,8 @@ level = "info"         # trace, debug, info, warn, error, critical, off
 }  // namespace
 
 // The raw string starts with a newline after the delimiter; drop it.
-std::string_view embedded_default_toml() { return kDefault.substr(1); }
+std::string_view embedded_default_toml() {
+  return kDefault.substr(1);
+}
 
 }  // namespace avedge::config

@@ -10,7 +10,9 @@ namespace avedge::config {
 
 namespace {
 
-SourcePos whole_config() { return SourcePos{"configuration", 0}; }
+SourcePos whole_config() {
+  return SourcePos{"configuration", 0};
+}
 
 void check_listeners(const Config& cfg, Errors& errors) {
   if (cfg.listeners.empty()) {
@@ -27,8 +29,8 @@ void check_listeners(const Config& cfg, Errors& errors) {
       if (a_udp == b_udp && a.endpoint == b.endpoint && a.endpoint.port != 0) {
         errors.push_back(ConfigError{
             a.where,
-            fmt::format("listen \"{}\": same {} port as \"{}\" ({})", a.url(), a_udp ? "UDP" : "TCP",
-                        b.url(), b.where.to_string()),
+            fmt::format("listen \"{}\": same {} port as \"{}\" ({})", a.url(),
+                        a_udp ? "UDP" : "TCP", b.url(), b.where.to_string()),
             "use tcp+tls:// to serve TLS and plain TCP on one port, or pick another port"});
       }
     }
@@ -60,12 +62,12 @@ void check_relay_ips(const Config& cfg, Errors& errors) {
     }
     for (size_t j = 0; j < i; ++j) {
       if (cfg.relay_ips[j].value.family == ip.value.family) {
-        errors.push_back(ConfigError{
-            ip.where,
-            fmt::format("relay_ips \"{}\": a second IPv{} relay address (first at {})",
-                        ip.value.to_string(), ip.value.is_v4() ? 4 : 6,
-                        cfg.relay_ips[j].where.to_string()),
-            "keep one IPv4 and/or one IPv6 address"});
+        errors.push_back(
+            ConfigError{ip.where,
+                        fmt::format("relay_ips \"{}\": a second IPv{} relay address (first at {})",
+                                    ip.value.to_string(), ip.value.is_v4() ? 4 : 6,
+                                    cfg.relay_ips[j].where.to_string()),
+                        "keep one IPv4 and/or one IPv6 address"});
       }
     }
   }
@@ -73,9 +75,11 @@ void check_relay_ips(const Config& cfg, Errors& errors) {
 
 void check_lifetimes(const Config& cfg, Errors& errors) {
   const LifetimesConfig& l = cfg.lifetimes;
-  const std::pair<const char*, const Located<Seconds>*> all[] = {
-      {"default", &l.default_lifetime}, {"max", &l.max_lifetime}, {"permission", &l.permission},
-      {"channel", &l.channel},          {"nonce", &l.nonce}};
+  const std::pair<const char*, const Located<Seconds>*> all[] = {{"default", &l.default_lifetime},
+                                                                 {"max", &l.max_lifetime},
+                                                                 {"permission", &l.permission},
+                                                                 {"channel", &l.channel},
+                                                                 {"nonce", &l.nonce}};
   for (const auto& [name, v] : all) {
     if (v->value.count() < 1) {
       errors.push_back(ConfigError{v->where, fmt::format("lifetimes.{}: must be positive", name),
@@ -86,13 +90,14 @@ void check_lifetimes(const Config& cfg, Errors& errors) {
     errors.push_back(ConfigError{
         l.default_lifetime.where,
         fmt::format("lifetimes.default \"{}\": above max \"{}\"",
-                    format_duration(l.default_lifetime.value), format_duration(l.max_lifetime.value)),
+                    format_duration(l.default_lifetime.value),
+                    format_duration(l.max_lifetime.value)),
         fmt::format("write default = \"{}\" or raise max", format_duration(l.max_lifetime.value))});
   }
   if (l.nonce.value > Seconds{3600}) {
     // RFC 8656 §5 / auth/nonce.hpp: a nonce lives at most one hour.
-    errors.push_back(ConfigError{l.nonce.where, "lifetimes.nonce: above one hour",
-                                 "write nonce = \"10m\""});
+    errors.push_back(
+        ConfigError{l.nonce.where, "lifetimes.nonce: above one hour", "write nonce = \"10m\""});
   }
 }
 
@@ -109,7 +114,7 @@ void check_tls(Config& cfg, Errors& errors) {
                                  "generated self-signed certificate"});
     return;
   }
-  if (t.cert.value.empty()) return;  // generated at start when a TLS listener exists
+  if (t.cert.value.empty()) return;         // generated at start when a TLS listener exists
   if (t.key.value.empty()) t.key = t.cert;  // one PEM file holding both
   if (!readable(t.cert.value)) {
     errors.push_back(ConfigError{t.cert.where,
@@ -117,7 +122,8 @@ void check_tls(Config& cfg, Errors& errors) {
                                  "check the path (relative to the config file's folder)"});
   }
   if (t.key.value != t.cert.value && !readable(t.key.value)) {
-    errors.push_back(ConfigError{t.key.where, fmt::format("tls.key \"{}\": no such file", t.key.value),
+    errors.push_back(ConfigError{t.key.where,
+                                 fmt::format("tls.key \"{}\": no such file", t.key.value),
                                  "check the path (relative to the config file's folder)"});
   }
 }

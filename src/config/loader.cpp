@@ -1,5 +1,6 @@
 #include "config/loader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -47,14 +48,16 @@ const std::vector<TableSpec>& schema() {
        {{"deny", "deny = \"recommended\""},
         {"allow", "allow = [\"10.1.0.0/16\"]"},
         {"deny_extra", "deny_extra = [\"192.0.2.0/24\"]"}}},
-      {"quota", {{"total", "total = 10000"}, {"per_user", "per_user = 100"}, {"per_ip", "per_ip = 200"}}},
+      {"quota",
+       {{"total", "total = 10000"}, {"per_user", "per_user = 100"}, {"per_ip", "per_ip = 200"}}},
       {"lifetimes",
        {{"default", "default = \"10m\""},
         {"max", "max = \"1h\""},
         {"permission", "permission = \"5m\""},
         {"channel", "channel = \"10m\""},
         {"nonce", "nonce = \"10m\""}}},
-      {"tls", {{"cert", "cert = \"/etc/avedge/cert.pem\""}, {"key", "key = \"/etc/avedge/key.pem\""}}},
+      {"tls",
+       {{"cert", "cert = \"/etc/avedge/cert.pem\""}, {"key", "key = \"/etc/avedge/key.pem\""}}},
       {"log", {{"level", "level = \"info\""}}},
   };
   return s;
@@ -121,6 +124,10 @@ class Loader {
       return r;
     }
     for (auto&& [k, v] : root) walk_top(k, v);
+    // toml++ iterates keys in sorted order; report in the order of the file.
+    std::stable_sort(
+        errors_.begin(), errors_.end(),
+        [](const ConfigError& a, const ConfigError& b) { return a.where.line < b.where.line; });
     r.config = std::move(cfg_);
     r.errors = std::move(errors_);
     return r;
@@ -170,8 +177,9 @@ class Loader {
     // A key placed at the top level that belongs in a table: say which table.
     for (const auto& t : schema()) {
       if (find_key(t, name) != nullptr) {
-        error(at(k), fmt::format("unknown key \"{}\" at the top level; did you mean [{}] {}?",
-                                 name, t.name, name),
+        error(at(k),
+              fmt::format("unknown key \"{}\" at the top level; did you mean [{}] {}?", name,
+                          t.name, name),
               fmt::format("move it below the [{}] line", t.name));
         return;
       }
@@ -193,14 +201,16 @@ class Loader {
     std::vector<std::string_view> keys;
     for (const auto& s : t.keys) keys.push_back(s.key);
     if (auto n = nearest(name, keys)) {
-      error(at(k), fmt::format("unknown key \"{}\" in [{}]; did you mean \"{}\"?", name, t.name, *n),
+      error(at(k),
+            fmt::format("unknown key \"{}\" in [{}]; did you mean \"{}\"?", name, t.name, *n),
             fmt::format("write {}", find_key(t, *n)->example));
       return;
     }
     for (const auto& other : schema()) {
       if (const KeySpec* s = find_key(other, name)) {
-        error(at(k), fmt::format("unknown key \"{}\" in [{}]; did you mean [{}] {}?", name, t.name,
-                                 other.name, name),
+        error(at(k),
+              fmt::format("unknown key \"{}\" in [{}]; did you mean [{}] {}?", name, t.name,
+                          other.name, name),
               fmt::format("move it below the [{}] line", other.name));
         (void)s;
         return;
@@ -333,7 +343,8 @@ class Loader {
   void add_user(const SourcePos& where, std::string name, std::string password) {
     for (const auto& u : cfg_.users) {
       if (u.name == name) {
-        error(where, fmt::format("user \"{}\" defined twice (first at {})", name, u.where.to_string()),
+        error(where,
+              fmt::format("user \"{}\" defined twice (first at {})", name, u.where.to_string()),
               "remove one of them");
         return;
       }
@@ -385,7 +396,8 @@ class Loader {
                 "permissions");
           return;
         }
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+        while (!text.empty() &&
+               (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
           text.pop_back();
         }
         if (text.size() < 16) {

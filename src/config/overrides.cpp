@@ -8,15 +8,17 @@ namespace avedge::config {
 
 namespace {
 
-SourcePos flag(std::string_view name) { return SourcePos{std::string(name), 0}; }
+SourcePos flag(std::string_view name) {
+  return SourcePos{std::string(name), 0};
+}
 }  // namespace
 
 Errors apply_overrides(const Overrides& o, Config& cfg) {
   Errors errors;
   auto bad = [&](std::string_view name, const std::string& raw, const Problem& p, bool secret) {
     // Never echo a password or a secret.
-    errors.push_back(ConfigError{flag(name),
-                                 secret ? p.cause : fmt::format("\"{}\": {}", raw, p.cause), p.fix});
+    errors.push_back(
+        ConfigError{flag(name), secret ? p.cause : fmt::format("\"{}\": {}", raw, p.cause), p.fix});
   };
 
   if (!o.listen.empty()) {
@@ -74,7 +76,8 @@ Errors apply_overrides(const Overrides& o, Config& cfg) {
     for (const auto& s : o.secrets) {
       if (s.size() < 16) {
         bad("--secret", s,
-            Problem{"secret shorter than 16 characters", "use e.g. --secret $(openssl rand -hex 32)"},
+            Problem{"secret shorter than 16 characters",
+                    "use e.g. --secret $(openssl rand -hex 32)"},
             true);
         continue;
       }

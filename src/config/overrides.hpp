@@ -12,13 +12,13 @@
 namespace avedge::config {
 
 struct Overrides {
-  std::vector<std::string> listen;      // --listen URL
-  std::vector<std::string> relay_ips;   // --relay-ip IP
+  std::vector<std::string> listen;     // --listen URL
+  std::vector<std::string> relay_ips;  // --relay-ip IP
   std::optional<std::string> relay_ports;
   std::optional<std::string> realm;
-  std::vector<std::string> users;       // --user NAME:PASS
-  std::vector<std::string> secrets;     // --secret S
-  std::vector<std::string> allow_peers; // --allow-peer CIDR
+  std::vector<std::string> users;        // --user NAME:PASS
+  std::vector<std::string> secrets;      // --secret S
+  std::vector<std::string> allow_peers;  // --allow-peer CIDR
   std::optional<unsigned> workers;
   std::optional<std::string> log_level;
 };

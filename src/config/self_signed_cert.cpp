@@ -106,7 +106,8 @@ bool write_self_signed(const std::string& path, const std::vector<IpAddress>& ip
   }
 
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
       PEM_write_bio_X509(bio.get(), cert.get()) != 1) {
     error = "OpenSSL could not encode the certificate";
     return false;

@@ -7,7 +7,9 @@
 namespace avedge::config {
 
 namespace {
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 }  // namespace
 
 // Levenshtein distance, case-insensitive ("Realm" is a typo of "realm").

@@ -77,7 +77,8 @@ Parsed<PortRange> parse_port_range(std::string_view text) {
   }
   if (*a > *b) return Parsed<PortRange>::bad("start above end", fix);
   // EVEN-PORT (RFC 8656 §14.6) needs an even port in the range.
-  if (*a == *b) return Parsed<PortRange>::bad("a single port cannot serve several allocations", fix);
+  if (*a == *b)
+    return Parsed<PortRange>::bad("a single port cannot serve several allocations", fix);
   return Parsed<PortRange>::good(PortRange{static_cast<uint16_t>(*a), static_cast<uint16_t>(*b)});
 }
 
@@ -129,7 +130,7 @@ Parsed<std::pair<std::string, std::string>> parse_user_pair(std::string_view tex
 }
 
 Parsed<std::string> parse_log_level(std::string_view text) {
-  static constexpr std::array<std::string_view, 7> kLevels{"trace", "debug", "info",    "warn",
+  static constexpr std::array<std::string_view, 7> kLevels{"trace", "debug",    "info", "warn",
                                                            "error", "critical", "off"};
   for (auto l : kLevels) {
     if (text == l) return Parsed<std::string>::good(std::string(text));

@@ -1,6 +1,9 @@
 #include "net/recv_batch.hpp"
 
+#include <netinet/in.h>
+
 #include <cerrno>
+#include <cstring>
 
 namespace avedge::net {
 
@@ -18,6 +21,8 @@ int RecvBatch::receive(int fd) {
   for (size_t i = 0; i < kCount; ++i) {
     msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     msgs_[i].msg_hdr.msg_flags = 0;
+    msgs_[i].msg_hdr.msg_control = control_[i].data();
+    msgs_[i].msg_hdr.msg_controllen = kControl;
     msgs_[i].msg_len = 0;
   }
   int n = 0;
@@ -26,6 +31,25 @@ int RecvBatch::receive(int fd) {
   } while (n < 0 && errno == EINTR);
   if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
   return n;
+}
+
+std::optional<IpAddress> RecvBatch::destination(size_t i) const {
+  msghdr* h = const_cast<msghdr*>(&msgs_[i].msg_hdr);  // CMSG_ macros take non-const
+  for (cmsghdr* c = CMSG_FIRSTHDR(h); c != nullptr; c = CMSG_NXTHDR(h, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info{};
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      return IpAddress::v4(ntohl(info.ipi_addr.s_addr));
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info{};
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      std::array<uint8_t, 16> b{};
+      std::memcpy(b.data(), &info.ipi6_addr, 16);
+      return IpAddress::v6(b);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace avedge::net

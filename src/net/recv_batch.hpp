@@ -6,8 +6,11 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include "core/address.hpp"
 
 namespace avedge::net {
 
@@ -29,13 +32,20 @@ class RecvBatch {
   [[nodiscard]] const sockaddr* from(size_t i) const {
     return reinterpret_cast<const sockaddr*>(&addrs_[i]);
   }
-  [[nodiscard]] bool truncated(size_t i) const { return (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0; }
+  [[nodiscard]] bool truncated(size_t i) const {
+    return (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+  }
+  // The destination address of datagram i from IP_PKTINFO / IPV6_PKTINFO, when the socket
+  // asked for it (wildcard listeners).
+  [[nodiscard]] std::optional<IpAddress> destination(size_t i) const;
 
  private:
   std::vector<uint8_t> storage_;
   std::array<mmsghdr, kCount> msgs_{};
   std::array<iovec, kCount> iov_{};
   std::array<sockaddr_storage, kCount> addrs_{};
+  static constexpr size_t kControl = 64;  // room for one in6_pktinfo control message
+  alignas(8) std::array<std::array<uint8_t, kControl>, kCount> control_{};
 };
 
 }  // namespace avedge::net

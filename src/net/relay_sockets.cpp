@@ -5,6 +5,7 @@
 #include "core/crypto.hpp"
 #include "net/endpoint_conv.hpp"
 #include "net/socket_options.hpp"
+#include "turn/reservations.hpp"
 
 namespace avedge::net {
 
@@ -54,9 +55,28 @@ RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& s
                            std::optional<IpAddress> v6)
     : io_(io), batch_(batch), sink_(sink), range_(range), v4_(v4), v6_(v6) {}
 
-RelaySockets::~RelaySockets() { close_all(); }
+RelaySockets::~RelaySockets() {
+  close_all();
+}
 
-std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family, bool even_port) {
+namespace {
+
+// True when nothing is bound to ep right now (probe bind, closed at once).
+bool port_free(asio::io_context& io, const Endpoint& ep) {
+  asio::ip::udp::socket probe(io);
+  asio::error_code ec;
+  const auto a = to_asio<asio::ip::udp::endpoint>(ep);
+  probe.open(a.protocol(), ec);
+  if (ec) return false;
+  probe.bind(a, ec);
+  return !ec;
+}
+
+}  // namespace
+
+std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
+                                           const turn::RelayPortRequest& req) {
+  using Kind = turn::RelayPortRequest::Kind;
   const std::optional<IpAddress>& ip = family == Family::V4 ? v4_ : v6_;
   if (!ip || sockets_.count(relay_id) != 0) return std::nullopt;
   auto s = std::make_shared<Socket>(io_, relay_id, family);
@@ -68,23 +88,44 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family, boo
   set_v6only(fd, family);
   set_buffers(fd);
   s->sock.non_blocking(true, ec);
+
+  auto try_bind = [&](uint16_t port) -> std::optional<Endpoint> {
+    const Endpoint ep{*ip, port};
+    s->sock.bind(to_asio<asio::ip::udp::endpoint>(ep), ec);
+    if (ec) return std::nullopt;
+    sockets_.emplace(relay_id, s);
+    s->arm(batch_, sink_);
+    return ep;
+  };
+
+  if (req.kind == Kind::Exact) {
+    // RESERVATION-TOKEN (RFC 8656 §7.2 step 6): the reserved port or nothing.
+    if (req.port < range_.first || req.port > range_.last) return std::nullopt;
+    return try_bind(req.port);
+  }
+  const bool even = req.kind == Kind::Even || req.kind == Kind::EvenPair;
   const uint32_t span = uint32_t{range_.last} - range_.first + 1;
+  auto held = [&](uint32_t port) {
+    return req.reservations != nullptr &&
+           req.reservations->held(Endpoint{*ip, static_cast<uint16_t>(port)}, req.now);
+  };
   for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     // A random port from a CSPRNG: predictable relay ports help attackers
     // (RFC 8656 §7.2 and coturn CVE-2025-69217).
     uint32_t port = range_.first + crypto::random_u32() % span;
-    if (even_port && (port % 2) != 0) {
-      // RFC 8656 §7.2 step 6 (EVEN-PORT): the relayed port must be even.
+    if (even && (port % 2) != 0) {
+      // EVEN-PORT (RFC 8656 §14.6): the relayed port must be even.
       port = port - 1 >= range_.first ? port - 1 : port + 1;
-      if (port > range_.last) continue;
     }
-    const Endpoint ep{*ip, static_cast<uint16_t>(port)};
-    s->sock.bind(to_asio<asio::ip::udp::endpoint>(ep), ec);
-    if (!ec) {
-      sockets_.emplace(relay_id, s);
-      s->arm(batch_, sink_);
-      return ep;
+    if (port > range_.last || held(port)) continue;
+    if (req.kind == Kind::EvenPair) {
+      // R=1: the next port is reserved for the RTCP allocation, so it must be free too.
+      if (port + 1 > range_.last || held(port + 1) ||
+          !port_free(io_, Endpoint{*ip, static_cast<uint16_t>(port + 1)})) {
+        continue;
+      }
     }
+    if (auto ep = try_bind(static_cast<uint16_t>(port))) return ep;
     if (ec != asio::error::address_in_use) return std::nullopt;
   }
   return std::nullopt;

@@ -14,6 +14,7 @@
 #include "core/address.hpp"
 #include "net/packet_sink.hpp"
 #include "net/recv_batch.hpp"
+#include "turn/io.hpp"
 
 namespace avedge::net {
 
@@ -25,7 +26,9 @@ class RelaySockets {
   RelaySockets(const RelaySockets&) = delete;
   RelaySockets& operator=(const RelaySockets&) = delete;
 
-  std::optional<Endpoint> open(uint32_t relay_id, Family family, bool even_port);
+  // A port as `req` says: random (any, even, or even with a free successor for EVEN-PORT R=1,
+  // skipping live reservations), or exactly req.port (RESERVATION-TOKEN).
+  std::optional<Endpoint> open(uint32_t relay_id, Family family, const turn::RelayPortRequest& req);
   void close(uint32_t relay_id);
   void send(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
             bool dont_fragment);

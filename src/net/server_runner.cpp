@@ -33,6 +33,7 @@ WorkerShared make_shared_state(const config::Config& cfg) {
   s.policy = config::make_peer_policy(cfg);
   s.quota = std::make_shared<turn::QuotaTracker>(cfg.quota.total.value, cfg.quota.per_user.value,
                                                  cfg.quota.per_ip.value);
+  s.reservations = std::make_shared<turn::Reservations>();
   if (cfg.has_tls_listener()) s.tls = make_tls_context(cfg.tls.cert.value, cfg.tls.key.value);
   s.relay_ports = cfg.relay_ports.value;
   s.relay_v4 = cfg.relay_ip(Family::V4);
@@ -44,7 +45,9 @@ WorkerShared make_shared_state(const config::Config& cfg) {
 
 ServerRunner::ServerRunner(const config::Config& cfg) : cfg_(cfg) {}
 
-ServerRunner::~ServerRunner() { stop(); }
+ServerRunner::~ServerRunner() {
+  stop();
+}
 
 void ServerRunner::start() {
   const WorkerShared shared = make_shared_state(cfg_);

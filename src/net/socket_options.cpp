@@ -13,7 +13,9 @@ bool set_int(int fd, int level, int name, int value) {
 }
 }  // namespace
 
-bool set_reuseport(int fd) { return set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1); }
+bool set_reuseport(int fd) {
+  return set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+}
 
 void set_buffers(int fd) {
   (void)set_int(fd, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
@@ -32,6 +34,8 @@ void set_dont_fragment(int fd, Family f, bool on) {
   }
 }
 
-void set_nodelay(int fd) { (void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1); }
+void set_nodelay(int fd) {
+  (void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+}
 
 }  // namespace avedge::net

@@ -29,20 +29,29 @@ void StreamConnectionImpl<Stream>::start() {
     deadline_.async_wait([self](const asio::error_code& ec) {
       if (!ec) self->close();  // handshake took too long
     });
-    stream_.async_handshake(asio::ssl::stream_base::server,
-                            [this, self](const asio::error_code& ec) {
-                              deadline_.cancel();
-                              if (ec) {
-                                spdlog::debug("tls handshake from {} failed: {}",
-                                              tuple_.client.to_string(), ec.message());
-                                close();
-                                return;
-                              }
-                              read();
-                            });
+    stream_.async_handshake(asio::ssl::stream_base::server, [this,
+                                                             self](const asio::error_code& ec) {
+      deadline_.cancel();
+      if (ec) {
+        spdlog::debug("tls handshake from {} failed: {}", tuple_.client.to_string(), ec.message());
+        close();
+        return;
+      }
+      arm_first_frame_deadline();
+      read();
+    });
   } else {
+    arm_first_frame_deadline();
     read();
   }
+}
+
+template <typename Stream>
+void StreamConnectionImpl<Stream>::arm_first_frame_deadline() {
+  deadline_.expires_after(kFirstFrameDeadline);
+  deadline_.async_wait([self = shared_from_this(), this](const asio::error_code& ec) {
+    if (!ec && !had_frames_) close();
+  });
 }
 
 template <typename Stream>
@@ -85,7 +94,10 @@ void StreamConnectionImpl<Stream>::process() {
       sink_.begin_batch();
       batch_started = true;
     }
-    had_frames_ = true;
+    if (!had_frames_) {
+      had_frames_ = true;
+      deadline_.cancel();
+    }
     sink_.on_client_packet(tuple_, rest.first(f.size));
     off += f.size;
   }
@@ -137,8 +149,7 @@ void StreamConnectionImpl<Stream>::close() {
   lowest().close(ec);
   // Later, not now: close() may run inside the TURN core (a send that overflowed), which must
   // not be re-entered.
-  asio::post(stream_.get_executor(),
-             [self, this] { sink_.on_stream_closed(tuple_, had_frames_); });
+  asio::post(stream_.get_executor(), [self, this] { sink_.on_stream_closed(tuple_, had_frames_); });
 }
 
 template class StreamConnectionImpl<asio::ip::tcp::socket>;

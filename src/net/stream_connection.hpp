@@ -22,6 +22,8 @@ constexpr size_t kMaxFrame = 65535 + 20;
 // A connection whose peer does not read is dropped rather than buffered without bound.
 constexpr size_t kMaxWriteQueue = 1024 * 1024;
 constexpr auto kTlsHandshakeDeadline = std::chrono::seconds(10);
+// A connection that has not sent one whole frame by then is closed: junk or slowloris.
+constexpr auto kFirstFrameDeadline = std::chrono::seconds(10);
 
 class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
  public:
@@ -52,6 +54,7 @@ class StreamConnectionImpl final : public StreamConnection {
   void read();
   void process();
   void write();
+  void arm_first_frame_deadline();
   auto& lowest() { return stream_.lowest_layer(); }
 
   Stream stream_;

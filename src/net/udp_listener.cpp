@@ -1,6 +1,10 @@
 #include "net/udp_listener.hpp"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <array>
+#include <cstring>
 
 #include "net/endpoint_conv.hpp"
 #include "net/socket_options.hpp"
@@ -26,6 +30,21 @@ UdpListener::UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatc
   socket_.non_blocking(true);
   socket_.bind(ep);
   local_ = from_asio(socket_.local_endpoint());
+  wildcard_ = local_.ip.is_unspecified();
+  if (wildcard_) {
+    // Learn the destination address of each datagram, to answer from it.
+    const int on = 1;
+    if (bind_to.ip.family == Family::V4) {
+      ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    } else {
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+    }
+  }
+}
+
+bool UdpListener::serves(const Endpoint& server) const {
+  if (server == local_) return true;
+  return wildcard_ && server.port == local_.port && server.ip.family == local_.ip.family;
 }
 
 void UdpListener::arm() {
@@ -47,19 +66,52 @@ void UdpListener::drain() {
       if (batch_.truncated(idx)) continue;
       auto from = Endpoint::from_sockaddr(batch_.from(idx));
       if (!from) continue;
-      const turn::ClientTuple t{turn::Transport::Udp, *from, local_, 0};
+      Endpoint server = local_;
+      if (wildcard_) {
+        if (auto dst = batch_.destination(idx)) server.ip = *dst;
+      }
+      const turn::ClientTuple t{turn::Transport::Udp, *from, server, 0};
       sink_.on_client_packet(t, batch_.data(idx));
     }
     if (static_cast<size_t>(n) < RecvBatch::kCount) return;
   }
 }
 
-void UdpListener::send(const Endpoint& to, std::span<const uint8_t> bytes) {
+void UdpListener::send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes) {
   sockaddr_storage ss{};
   const unsigned len = to.to_sockaddr(ss);
+  iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};  // sendmsg does not write
+  msghdr msg{};
+  msg.msg_name = &ss;
+  msg.msg_namelen = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) std::array<uint8_t, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
+  if (wildcard_ && !from.ip.is_unspecified()) {
+    msg.msg_control = control.data();
+    cmsghdr* c = nullptr;
+    if (from.ip.family == Family::V4) {
+      msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+      c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+      in_pktinfo info{};
+      info.ipi_spec_dst.s_addr = htonl(from.ip.v4_host_order());
+      std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    } else {
+      msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+      c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = IPPROTO_IPV6;
+      c->cmsg_type = IPV6_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+      in6_pktinfo info{};
+      std::memcpy(&info.ipi6_addr, from.ip.bytes.data(), 16);
+      std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    }
+  }
   // UDP: a full send buffer drops the datagram, as the network would.
-  (void)::sendto(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT,
-                 reinterpret_cast<const sockaddr*>(&ss), len);
+  (void)::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT);
 }
 
 }  // namespace avedge::net

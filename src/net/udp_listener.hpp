@@ -19,7 +19,12 @@ class UdpListener {
 
   void start() { arm(); }
   [[nodiscard]] const Endpoint& local() const { return local_; }
-  void send(const Endpoint& to, std::span<const uint8_t> bytes);
+  // True when this socket would answer for `server` (its exact address, or any address of
+  // its family and port when bound to 0.0.0.0 / ::).
+  [[nodiscard]] bool serves(const Endpoint& server) const;
+  // from: the address the client sent to; a wildcard socket answers from it (IP_PKTINFO) so
+  // that the reply's source is what the client expects on a multi-homed host.
+  void send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes);
 
  private:
   void arm();
@@ -27,6 +32,7 @@ class UdpListener {
 
   asio::ip::udp::socket socket_;
   Endpoint local_;
+  bool wildcard_ = false;
   RecvBatch& batch_;
   PacketSink& sink_;
 };

@@ -27,12 +27,14 @@ Worker::Worker(unsigned index, const WorkerShared& shared)
       tls_(shared.tls),
       timer_(io_),
       relays_(io_, batch_, *this, shared.relay_ports, shared.relay_v4, shared.relay_v6) {
-  server_ = std::make_unique<turn::Server>(shared.server_config, shared.credentials,
-                                           shared.nonces, shared.policy, shared.quota, *this,
-                                           index << kRelayIdShift);
+  server_ = std::make_unique<turn::Server>(shared.server_config, shared.credentials, shared.nonces,
+                                           shared.policy, shared.quota, *this,
+                                           index << kRelayIdShift, shared.reservations);
 }
 
-Worker::~Worker() { shutdown_sockets(); }
+Worker::~Worker() {
+  shutdown_sockets();
+}
 
 std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& listeners) {
   std::vector<config::Listener> bound;
@@ -48,8 +50,8 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
         b.endpoint = tcp_.back()->local();
       }
     } catch (const std::exception& e) {
-      throw std::runtime_error(
-          fmt::format("{}: listen \"{}\": cannot bind: {}", l.where.to_string(), l.url(), e.what()));
+      throw std::runtime_error(fmt::format("{}: listen \"{}\": cannot bind: {}",
+                                           l.where.to_string(), l.url(), e.what()));
     }
     bound.push_back(b);
   }
@@ -63,7 +65,9 @@ void Worker::run() {
   io_.run();
 }
 
-void Worker::stop() { io_.stop(); }
+void Worker::stop() {
+  io_.stop();
+}
 
 void Worker::shutdown_sockets() {
   timer_.cancel();
@@ -86,7 +90,9 @@ void Worker::arm_timer() {
 
 // --- PacketSink ----------------------------------------------------------------------------
 
-void Worker::begin_batch() { now_ = read_clocks(); }
+void Worker::begin_batch() {
+  now_ = read_clocks();
+}
 
 void Worker::on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) {
   server_->on_client_packet(from, bytes, now_);
@@ -98,7 +104,8 @@ void Worker::on_peer_packet(uint32_t relay_id, const Endpoint& peer,
 }
 
 uint64_t Worker::next_conn_id() {
-  return (uint64_t{index_} << kConnIdShift) | (++conn_counter_ & ((uint64_t{1} << kConnIdShift) - 1));
+  return (uint64_t{index_} << kConnIdShift) |
+         (++conn_counter_ & ((uint64_t{1} << kConnIdShift) - 1));
 }
 
 void Worker::on_stream_open(const std::shared_ptr<StreamConnection>& c) {
@@ -116,8 +123,8 @@ void Worker::on_stream_closed(const turn::ClientTuple& t, bool had_frames) {
 void Worker::send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) {
   if (to.transport == turn::Transport::Udp) {
     for (auto& u : udp_) {
-      if (u->local() == to.server) {
-        u->send(to.client, bytes);
+      if (u->serves(to.server)) {
+        u->send(to.server, to.client, bytes);
         return;
       }
     }
@@ -127,17 +134,22 @@ void Worker::send_to_client(const turn::ClientTuple& to, std::span<const uint8_t
   if (it != conns_.end()) it->second->send(bytes);
 }
 
-void Worker::send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
-                             bool dont_fragment) {
+void Worker::send_from_relay(uint32_t relay_id, const Endpoint& peer,
+                             std::span<const uint8_t> bytes, bool dont_fragment) {
   relays_.send(relay_id, peer, bytes, dont_fragment);
 }
 
-std::optional<Endpoint> Worker::open_relay(uint32_t relay_id, Family family, bool even_port) {
-  return relays_.open(relay_id, family, even_port);
+std::optional<Endpoint> Worker::open_relay(uint32_t relay_id, Family family,
+                                           const turn::RelayPortRequest& req) {
+  return relays_.open(relay_id, family, req);
 }
 
-void Worker::close_relay(uint32_t relay_id) { relays_.close(relay_id); }
+void Worker::close_relay(uint32_t relay_id) {
+  relays_.close(relay_id);
+}
 
-void Worker::event(const turn::EventInfo& info) { log_event(info, index_); }
+void Worker::event(const turn::EventInfo& info) {
+  log_event(info, index_);
+}
 
 }  // namespace avedge::net

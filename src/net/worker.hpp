@@ -33,6 +33,8 @@ struct WorkerShared {
   std::shared_ptr<const auth::NonceService> nonces;
   std::shared_ptr<const turn::PeerPolicy> policy;
   std::shared_ptr<turn::QuotaTracker> quota;
+  // RESERVATION-TOKEN ports: shared, the RTCP Allocate may land on another worker.
+  std::shared_ptr<turn::Reservations> reservations;
   std::shared_ptr<asio::ssl::context> tls;  // null when no TLS listener
   config::PortRange relay_ports;
   std::optional<IpAddress> relay_v4;
@@ -58,7 +60,8 @@ class Worker final : public turn::Io, public PacketSink {
   void send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) override;
   void send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
                        bool dont_fragment) override;
-  std::optional<Endpoint> open_relay(uint32_t relay_id, Family family, bool even_port) override;
+  std::optional<Endpoint> open_relay(uint32_t relay_id, Family family,
+                                     const turn::RelayPortRequest& req) override;
   void close_relay(uint32_t relay_id) override;
   void event(const turn::EventInfo& info) override;
 

@@ -1,0 +1,208 @@
+#include "config/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace avedge::config {
+namespace {
+
+std::string all_errors(const LoadResult& r) {
+  std::string s;
+  for (const auto& e : r.errors) s += e.to_string() + "\n";
+  return s;
+}
+
+TEST(Loader, AcceptsTheDefaultFile) {
+  const LoadResult r = load_file(std::string(AVEDGE_SOURCE_DIR) + "/config/default.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.config.realm.value, "avedge.local");
+  ASSERT_EQ(r.config.listeners.size(), 3U);
+  EXPECT_EQ(r.config.listeners[0].url(), "udp://127.0.0.1:3478");
+  EXPECT_EQ(r.config.listeners[1].url(), "tcp://127.0.0.1:3478");
+  EXPECT_EQ(r.config.listeners[2].url(), "tls://127.0.0.1:5349");
+  EXPECT_EQ(r.config.relay_ports.value.first, 50000);
+  EXPECT_EQ(r.config.relay_ports.value.last, 59999);
+  EXPECT_TRUE(r.config.dev_credentials.value);
+  EXPECT_TRUE(r.config.peers.recommended.value);
+  EXPECT_EQ(r.config.lifetimes.default_lifetime.value, Seconds{600});
+  EXPECT_EQ(r.config.lifetimes.max_lifetime.value, Seconds{3600});
+  // Every value keeps file:line.
+  EXPECT_NE(r.config.listeners[0].where.to_string().find("default.toml:"), std::string::npos);
+  EXPECT_GT(r.config.relay_ports.where.line, 0U);
+}
+
+TEST(Loader, KeepsFileAndLine) {
+  const LoadResult r = load_string(
+      "[edge]\nrealm = \"example.org\"\n\nrelay_ports = \"40000-40100\"\n", "avedge.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.config.realm.where.to_string(), "avedge.toml:2");
+  EXPECT_EQ(r.config.relay_ports.where.to_string(), "avedge.toml:4");
+}
+
+TEST(Loader, AcceptsTheDesignShape) {
+  // DESIGN.md §1: the topology tables are accepted (and not used yet).
+  const char* text = R"(
+[topology]
+sip_domains = ["contoso.com"]
+default_routing_domain = "contoso.com"
+
+[[edge_pool]]
+name = "EDGEPOOL01"
+public_fqdn = "av1.contoso.com"
+secrets = [{ id = "k1", file = "secrets/pool01-k1" }]
+
+[[frontend_pool]]
+name = "POOL01"
+
+[edge]
+pool = "EDGEPOOL01"
+listen = ["udp://0.0.0.0:3478", "tcp+tls://0.0.0.0:443"]
+relay_ips = ["203.0.113.10"]
+relay_ports = "50000-59999"
+
+[peers]
+deny = "recommended"
+allow = []
+)";
+  const LoadResult r = load_string(text, "avedge.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.config.listeners.size(), 2U);
+  EXPECT_EQ(r.config.listeners[1].kind, ListenerKind::TcpTls);
+  EXPECT_EQ(r.config.listeners[1].endpoint.port, 443);
+}
+
+TEST(Loader, UsersAsStringsAndTables) {
+  const char* text = R"([auth]
+users = ["alice:secret", { name = "bob", password = "pw2" }]
+)";
+  const LoadResult r = load_string(text, "a.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.config.users.size(), 2U);
+  EXPECT_EQ(r.config.users[0].name, "alice");
+  EXPECT_EQ(r.config.users[0].password, "secret");
+  EXPECT_EQ(r.config.users[1].name, "bob");
+
+  const LoadResult t =
+      load_string("[[auth.users]]\nname = \"carol\"\npassword = \"x\"\n", "a.toml");
+  ASSERT_TRUE(t.ok()) << all_errors(t);
+  ASSERT_EQ(t.config.users.size(), 1U);
+  EXPECT_EQ(t.config.users[0].name, "carol");
+}
+
+TEST(Loader, ErrorsNeverEchoPasswords) {
+  const LoadResult r = load_string("[auth]\nusers = [\":hunter2\"]\n", "a.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(all_errors(r).find("hunter2"), std::string::npos) << all_errors(r);
+  EXPECT_NE(all_errors(r).find("a.toml:2"), std::string::npos);
+}
+
+TEST(Loader, UnknownKeySuggestsNearest) {
+  const LoadResult r =
+      load_string("[edge]\nrealm = \"x\"\nrelay_port = \"50000-59999\"\n", "avedge.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  const std::string e = r.errors[0].to_string();
+  EXPECT_NE(e.find("avedge.toml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean \"relay_ports\""), std::string::npos) << e;
+  EXPECT_NE(e.find("fix: write relay_ports = \"50000-59999\""), std::string::npos) << e;
+}
+
+TEST(Loader, KeyInTheWrongTableNamesTheRightOne) {
+  const LoadResult r =
+      load_string("realm = \"x\"\n[peers]\nrelay_ports = \"50000-59999\"\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 2U);
+  EXPECT_NE(r.errors[0].to_string().find("did you mean [edge] realm"), std::string::npos)
+      << r.errors[0].to_string();
+  EXPECT_NE(r.errors[1].to_string().find("did you mean [edge] relay_ports"), std::string::npos)
+      << r.errors[1].to_string();
+}
+
+TEST(Loader, UnknownTableSuggestsNearest) {
+  const LoadResult r = load_string("[peer]\ndeny = \"none\"\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].to_string().find("did you mean [peers]"), std::string::npos)
+      << r.errors[0].to_string();
+}
+
+TEST(Loader, BadPortRangeHasFileLineCauseFix) {
+  const LoadResult r = load_string("\n\n[edge]\nrelay_ports = \"5000-4000\"\n", "avedge.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(
+      r.errors[0].to_string(),
+      "avedge.toml:4: relay_ports \"5000-4000\": start above end; fix: write \"50000-59999\"");
+}
+
+TEST(Loader, BadDurationRejectedWithFix) {
+  const LoadResult r = load_string("[lifetimes]\ndefault = \"10x\"\nmax = 3600\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 2U) << all_errors(r);
+  EXPECT_NE(r.errors[0].to_string().find("a.toml:2: default \"10x\": unknown unit"),
+            std::string::npos)
+      << r.errors[0].to_string();
+  EXPECT_NE(r.errors[0].to_string().find("fix:"), std::string::npos);
+  EXPECT_NE(r.errors[1].to_string().find("a.toml:3"), std::string::npos);
+  EXPECT_NE(r.errors[1].to_string().find("fix: write max = \"3600s\""), std::string::npos)
+      << r.errors[1].to_string();
+}
+
+TEST(Loader, BadCidrRejectedWithFix) {
+  const LoadResult r =
+      load_string("[peers]\nallow = [\"10.0.0.0/33\", \"10.1.0.0/16\"]\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].to_string().find("a.toml:2: allow \"10.0.0.0/33\": not a CIDR block; fix:"),
+            std::string::npos)
+      << r.errors[0].to_string();
+}
+
+TEST(Loader, WrongTypeSaysWhatToWrite) {
+  const LoadResult r = load_string("[edge]\nworkers = \"four\"\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "a.toml:2: workers: expected an integer, found a string; fix: write workers = 0");
+}
+
+TEST(Loader, SyntaxErrorHasLine) {
+  const LoadResult r = load_string("[edge]\nrealm = \"x\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].to_string().find("a.toml:2: TOML syntax"), std::string::npos)
+      << r.errors[0].to_string();
+}
+
+TEST(Loader, BadListenerAndLogLevel) {
+  const LoadResult r = load_string(
+      "[edge]\nlisten = [\"sctp://1.2.3.4:1\", \"udp://::1:3478\", \"udp://host:1\"]\n[log]\nlevel "
+      "= \"loud\"\n",
+      "a.toml");
+  ASSERT_EQ(r.errors.size(), 4U) << all_errors(r);
+  EXPECT_NE(r.errors[0].to_string().find("unknown scheme \"sctp\""), std::string::npos);
+  EXPECT_NE(r.errors[1].to_string().find("IPv6 address without brackets"), std::string::npos);
+  EXPECT_NE(r.errors[2].to_string().find("not an IP address"), std::string::npos);
+  EXPECT_NE(r.errors[3].to_string().find("a.toml:4: level \"loud\""), std::string::npos);
+}
+
+TEST(Loader, SecretFilesAreReadRelativeToTheConfig) {
+  const LoadResult r =
+      load_string("[auth]\nsecret_files = [\"no/such/file\"]\n", "a.toml", "/nonexistent");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].to_string().find("cannot read"), std::string::npos);
+}
+
+TEST(Loader, ShortSecretRejectedWithoutEcho) {
+  const LoadResult r = load_string("[auth]\nsecrets = [\"short\"]\n", "a.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].to_string().find("\"short\""), std::string::npos);
+}
+
+TEST(Loader, MissingFileIsAnError) {
+  const LoadResult r = load_file("/nonexistent/avedge.toml");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].to_string().find("/nonexistent/avedge.toml"), std::string::npos);
+}
+
+TEST(Loader, KnownKeys) {
+  const auto keys = known_keys();
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "edge.relay_ports"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "lifetimes.nonce"), keys.end());
+}
+
+}  // namespace
+}  // namespace avedge::config

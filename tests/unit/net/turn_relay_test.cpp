@@ -1,0 +1,166 @@
+// End to end through real sockets: Allocate (401, then authenticated), CreatePermission, Send
+// indication out of the relay socket, a peer's datagram back as a Data indication.
+#include <functional>
+
+#include "auth/credentials.hpp"
+#include "net/server_runner.hpp"
+#include "net_test_support.hpp"
+
+namespace avedge::net {
+namespace {
+
+using namespace testing;  // NOLINT
+
+// A client over UDP or TCP with one socket.
+class Client {
+ public:
+  Client(bool tcp, const Endpoint& server) : tcp_(tcp), server_(server) {
+    fd_ = tcp ? tcp_connect(server) : udp_socket();
+  }
+  ~Client() { ::close(fd_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  void send(std::span<const uint8_t> b) {
+    if (tcp_) {
+      ASSERT_EQ(::send(fd_, b.data(), b.size(), 0), static_cast<ssize_t>(b.size()));
+    } else {
+      sockaddr_storage ss{};
+      const unsigned len = server_.to_sockaddr(ss);
+      ASSERT_EQ(::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&ss), len),
+                static_cast<ssize_t>(b.size()));
+    }
+  }
+  std::optional<std::vector<uint8_t>> recv() {
+    if (tcp_) return read_stun(fd_reader(fd_));
+    std::vector<uint8_t> buf(65536);
+    const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
+    if (n <= 0) return std::nullopt;
+    buf.resize(static_cast<size_t>(n));
+    return buf;
+  }
+
+ private:
+  bool tcp_;
+  Endpoint server_;
+  int fd_ = -1;
+};
+
+struct Parsed {
+  std::vector<uint8_t> bytes;
+  stun::Message m;
+};
+
+std::unique_ptr<Parsed> parse(std::optional<std::vector<uint8_t>> b) {
+  if (!b) return nullptr;
+  auto p = std::make_unique<Parsed>();
+  p->bytes = std::move(*b);
+  if (stun::parse(p->bytes, p->m) != stun::ParseError::None) return nullptr;
+  return p;
+}
+
+std::vector<uint8_t> request(uint16_t method, stun::Class cls,
+                             const std::function<void(stun::Builder&)>& add) {
+  stun::TransactionId tid{};
+  crypto::random_bytes(tid);
+  std::vector<uint8_t> buf(1500);
+  stun::Builder b(buf, method, cls, tid);
+  add(b);
+  EXPECT_TRUE(b.ok());
+  return {b.bytes().begin(), b.bytes().end()};
+}
+
+class TurnRelay : public ::testing::TestWithParam<bool> {};
+
+TEST_P(TurnRelay, AllocateSendAndReceive) {
+  const bool tcp = GetParam();
+  TestConfig tc(tcp ? "\"tcp://127.0.0.1:0\"" : "\"udp://127.0.0.1:0\"");
+  ServerRunner runner(tc.cfg);
+  runner.start();
+  Client c(tcp, runner.listeners().front().endpoint);
+
+  // 1. Unauthenticated: 401 with REALM and NONCE (RFC 8489 §9.2.4).
+  c.send(request(stun::method::Allocate, stun::Class::Request,
+                 [](stun::Builder& b) { b.add_requested_transport(stun::kProtoUdp); }));
+  auto r1 = parse(c.recv());
+  ASSERT_TRUE(r1);
+  ASSERT_EQ(r1->m.cls, stun::Class::Error);
+  const auto* nonce_attr = r1->m.find(stun::attr::Nonce);
+  ASSERT_NE(nonce_attr, nullptr);
+  const std::string nonce(stun::decode_string(*nonce_attr));
+
+  const auto key = auth::make_long_term_key("alice", "test", "secret");
+  auto authed = [&](uint16_t method, const std::function<void(stun::Builder&)>& add) {
+    return request(method, stun::Class::Request, [&](stun::Builder& b) {
+      add(b);
+      b.add_string(stun::attr::Username, "alice");
+      b.add_string(stun::attr::Realm, "test");
+      b.add_string(stun::attr::Nonce, nonce);
+      b.add_message_integrity(key.md5);
+      b.add_fingerprint();
+    });
+  };
+
+  // 2. Allocate.
+  c.send(authed(stun::method::Allocate,
+                [](stun::Builder& b) { b.add_requested_transport(stun::kProtoUdp); }));
+  auto r2 = parse(c.recv());
+  ASSERT_TRUE(r2);
+  ASSERT_EQ(r2->m.cls, stun::Class::Success);
+  const auto* relayed_attr = r2->m.find(stun::attr::XorRelayedAddress);
+  ASSERT_NE(relayed_attr, nullptr);
+  const auto relayed = stun::decode_xor_address(*relayed_attr, r2->m.tid);
+  ASSERT_TRUE(relayed);
+  EXPECT_EQ(relayed->ip.to_string(), "127.0.0.1");
+  EXPECT_GE(relayed->port, 40000);
+  EXPECT_LE(relayed->port, 49999);
+
+  // 3. A peer on 127.0.0.1: allowed because it is this edge's own relay address.
+  const int peer = udp_socket();
+  const Endpoint peer_ep = local_of(peer);
+  c.send(authed(stun::method::CreatePermission,
+                [&](stun::Builder& b) { b.add_xor_address(stun::attr::XorPeerAddress, peer_ep); }));
+  auto r3 = parse(c.recv());
+  ASSERT_TRUE(r3);
+  ASSERT_EQ(r3->m.cls, stun::Class::Success);
+
+  // 4. Send indication → the peer gets the data from the relayed address.
+  const std::string hello = "hello";
+  c.send(request(stun::method::Send, stun::Class::Indication, [&](stun::Builder& b) {
+    b.add_xor_address(stun::attr::XorPeerAddress, peer_ep);
+    b.add(stun::attr::Data, crypto::as_bytes(hello));
+  }));
+  std::vector<uint8_t> buf(2048);
+  sockaddr_storage from{};
+  socklen_t from_len = sizeof from;
+  const ssize_t n =
+      ::recvfrom(peer, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &from_len);
+  ASSERT_EQ(n, 5);
+  EXPECT_EQ(std::string(buf.begin(), buf.begin() + 5), hello);
+  EXPECT_EQ(*Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from)), *relayed);
+
+  // 5. The peer answers the relayed address → a Data indication to the client.
+  const std::string world = "world";
+  ASSERT_EQ(
+      ::sendto(peer, world.data(), world.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len),
+      5);
+  auto r5 = parse(c.recv());
+  ASSERT_TRUE(r5);
+  EXPECT_EQ(r5->m.method, stun::method::Data);
+  EXPECT_EQ(r5->m.cls, stun::Class::Indication);
+  const auto* data = r5->m.find(stun::attr::Data);
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(std::string(data->value.begin(), data->value.end()), world);
+  const auto* xpeer = r5->m.find(stun::attr::XorPeerAddress);
+  ASSERT_NE(xpeer, nullptr);
+  EXPECT_EQ(*stun::decode_xor_address(*xpeer, r5->m.tid), peer_ep);
+  ::close(peer);
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, TurnRelay, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "tcp" : "udp";
+                         });
+
+}  // namespace
+}  // namespace avedge::net
