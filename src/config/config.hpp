@@ -86,6 +86,7 @@ struct Config {
   Located<PortRange> relay_ports;
   Located<unsigned> workers{0};  // 0: one per core
   Located<bool> software{false};
+  Located<bool> strict_channel_numbers{false};
   std::vector<StaticUser> users;
   std::vector<Located<std::string>> secrets;  // TURN REST secrets, inline or read from files
   // Development mode (the embedded default): generate a REST secret and a user when none is

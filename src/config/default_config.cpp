@@ -27,6 +27,9 @@ relay_ips = ["127.0.0.1"]
 relay_ports = "50000-59999"
 workers = 0            # 0: one worker per core
 software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises against it)
+# true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
+# 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.
+strict_channel_numbers = false
 
 [auth]
 # Static users: users = ["alice:a-long-password"], or tables:

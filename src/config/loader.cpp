@@ -38,7 +38,8 @@ const std::vector<TableSpec>& schema() {
         {"relay_ips", "relay_ips = [\"203.0.113.10\"]"},
         {"relay_ports", "relay_ports = \"50000-59999\""},
         {"workers", "workers = 0"},
-        {"software", "software = false"}}},
+        {"software", "software = false"},
+        {"strict_channel_numbers", "strict_channel_numbers = false"}}},
       {"auth",
        {{"users", "users = [\"alice:a-long-password\"]"},
         {"secrets", "secrets = [\"a-long-random-secret\"]"},
@@ -337,6 +338,8 @@ class Loader {
       }
     } else if (k == "software") {
       if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
+    } else if (k == "strict_channel_numbers") {
+      if (auto b = get_bool(v, spec)) cfg_.strict_channel_numbers = {*b, at(v)};
     }
   }
 

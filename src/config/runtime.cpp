@@ -18,6 +18,7 @@ turn::ServerConfig make_server_config(const Config& cfg) {
   s.ipv4_relay = cfg.relay_ip(Family::V4).has_value();
   s.ipv6_relay = cfg.relay_ip(Family::V6).has_value();
   s.software = cfg.software.value;
+  s.strict_channel_numbers = cfg.strict_channel_numbers.value;
   return s;
 }
 

@@ -26,7 +26,10 @@ struct ServerConfig {
   bool ipv6_relay = false;
   bool software = false;    // SOFTWARE attribute (off by default: RFC 8656 §21.1.6)
   std::string software_name = "avedge";
-  bool sha256_integrity = true;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
+  bool sha256_integrity = true;
+  // true: only RFC 8656's channels 0x4000-0x4FFF; false: also RFC 5766's 0x5000-0x7FFF,
+  // which older clients (coturn 4.6's uclient) still pick.
+  bool strict_channel_numbers = false;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
 };
 
 // The lifetime granted for a requested LIFETIME (RFC 8656 §7.2 for Allocate, §8 for Refresh).

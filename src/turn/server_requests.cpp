@@ -89,8 +89,10 @@ void Server::Impl::on_channel_bind(const ClientTuple& from, const stun::Message&
   const auto* pa = m.find(stun::attr::XorPeerAddress);
   const auto number = cn != nullptr ? stun::decode_channel_number(*cn) : std::nullopt;
   const auto peer = pa != nullptr ? stun::decode_xor_address(*pa, m.tid) : std::nullopt;
-  // RFC 8656 §12.2: both attributes, a channel in 0x4000-0x4FFF, and no conflicting binding.
-  if (!number || !peer || *number < stun::kChannelMin || *number > stun::kChannelMax) {
+  // RFC 8656 §12.2: both attributes, a channel in range, and no conflicting binding.
+  const uint16_t max_channel =
+      cfg.strict_channel_numbers ? stun::kChannelMax : stun::kChannelMaxRfc5766;
+  if (!number || !peer || *number < stun::kChannelMin || *number > max_channel) {
     emit(Event::RequestMalformed, &from, ctx.username, "bad channel bind");
     send_error(from, m, stun::error::BadRequest, &ctx);
     return;

@@ -20,22 +20,23 @@ constexpr size_t pad4(size_t n) {
 }
 
 bool valid_channel(uint16_t ch) {
-  return ch >= stun::kChannelMin && ch <= stun::kChannelMax;
+  return ch >= stun::kChannelMin && ch <= stun::kChannelMaxRfc5766;
 }
 
 }  // namespace
 
 Kind classify(uint8_t first_byte) {
-  // RFC 7983 §7: 0..3 STUN, 64..79 TURN channel; everything else is someone else's.
+  // RFC 7983 §7: 0..3 STUN, 64..79 TURN channel. A TURN server's client port carries no DTLS or
+  // RTP, so 80..127 (RFC 5766 channels 0x5000-0x7FFF) are ChannelData here too.
   if (first_byte <= 3) return Kind::Stun;
-  if (first_byte >= 0x40 && first_byte <= 0x4F) return Kind::ChannelData;
+  if (first_byte >= 0x40 && first_byte <= 0x7F) return Kind::ChannelData;
   return Kind::Other;
 }
 
 bool parse_channel_data(std::span<const uint8_t> data, ChannelData& out) {
   if (data.size() < 4) return false;
   const uint16_t channel = load16(&data[0]);
-  if (!valid_channel(channel)) return false;  // 0x5000-0x7FFF reserved (RFC 8656 §12)
+  if (!valid_channel(channel)) return false;
   const size_t len = load16(&data[2]);
   const size_t avail = data.size() - 4;
   // Data must be all there; at most the padding may follow it.

@@ -94,9 +94,12 @@ constexpr uint8_t kFamilyV6 = 0x02;
 constexpr uint16_t kAlgMd5 = 0x0001;
 constexpr uint16_t kAlgSha256 = 0x0002;
 
-// RFC 8656 §12: channel numbers 0x4000-0x4FFF.
+// RFC 8656 §12: channel numbers 0x4000-0x4FFF. RFC 5766 §11 allowed up to 0x7FFF, and
+// RFC 5766 clients still use that range (coturn 4.6's turnutils_uclient picks 0x6375); the
+// wire layer accepts it and the server decides (ServerConfig::strict_channel_numbers).
 constexpr uint16_t kChannelMin = 0x4000;
 constexpr uint16_t kChannelMax = 0x4FFF;
+constexpr uint16_t kChannelMaxRfc5766 = 0x7FFF;
 
 // REQUESTED-TRANSPORT protocol number for UDP (RFC 8656 §18.11).
 constexpr uint8_t kProtoUdp = 17;

@@ -73,7 +73,7 @@ TEST(ServerRequests, ChannelBindRulesOfRfc8656Section12) {
   EXPECT_EQ(c.channel_bind(0x4000, kPeer)->msg.cls, stun::Class::Success);
   // Out of range channel numbers.
   EXPECT_EQ(error_code_of(*c.channel_bind(0x3FFF, *Endpoint::parse("8.8.4.4:1"))), 400);
-  EXPECT_EQ(error_code_of(*c.channel_bind(0x5000, *Endpoint::parse("8.8.4.4:1"))), 400);
+  EXPECT_EQ(error_code_of(*c.channel_bind(0x8000, *Endpoint::parse("8.8.4.4:1"))), 400);
   // Channel bound to another peer, and peer bound to another channel.
   EXPECT_EQ(error_code_of(*c.channel_bind(0x4000, *Endpoint::parse("8.8.4.4:1"))), 400);
   EXPECT_EQ(error_code_of(*c.channel_bind(0x4001, kPeer)), 400);
@@ -81,6 +81,24 @@ TEST(ServerRequests, ChannelBindRulesOfRfc8656Section12) {
   auto r = c.transact(stun::method::ChannelBind,
                       [](stun::Builder& b) { b.add_channel_number(0x4002); });
   EXPECT_EQ(error_code_of(*r), 400);
+}
+
+TEST(ServerRequests, Rfc5766ChannelNumbersUnlessStrict) {
+  Harness h;
+  Client c(h, udp_tuple());
+  c.allocate();
+  ASSERT_EQ(c.channel_bind(0x6375, kPeer)->msg.cls, stun::Class::Success);
+  h.io.to_peer.clear();
+  c.send(std::vector<uint8_t>{0x63, 0x75, 0x00, 0x01, 0x42});
+  ASSERT_EQ(h.io.to_peer.size(), 1U);
+
+  ServerConfig strict;
+  strict.strict_channel_numbers = true;
+  Harness hs(strict);
+  Client s(hs, udp_tuple());
+  s.allocate();
+  EXPECT_EQ(error_code_of(*s.channel_bind(0x5000, kPeer)), 400);
+  EXPECT_EQ(s.channel_bind(0x4FFF, kPeer)->msg.cls, stun::Class::Success);
 }
 
 // Every class of the default deny list, and every alias form, on every path that names a peer.

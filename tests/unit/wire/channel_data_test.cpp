@@ -24,7 +24,7 @@ TEST(Classify, FirstByteRanges) {
     const Kind k = classify(static_cast<uint8_t>(b));
     if (b <= 3) {
       EXPECT_EQ(k, Kind::Stun) << b;
-    } else if (b >= 64 && b <= 79) {
+    } else if (b >= 64 && b <= 127) {
       EXPECT_EQ(k, Kind::ChannelData) << b;
     } else {
       EXPECT_EQ(k, Kind::Other) << b;
@@ -55,8 +55,7 @@ TEST(ChannelDataParse, Invalid) {
   EXPECT_FALSE(parse_channel_data(cd(0x4000, 6, 5), out));       // length past the end
   EXPECT_FALSE(parse_channel_data(cd(0x4000, 0xFFFF, 3), out));  // stunner "memoryleak"
   EXPECT_FALSE(parse_channel_data(cd(0x4000, 4, 12), out));      // more than padding follows
-  for (uint16_t ch : {uint16_t{0x5000}, uint16_t{0x6ABC}, uint16_t{0x7FFF}, uint16_t{0x3FFF},
-                      uint16_t{0x0001}, uint16_t{0x8000}}) {
+  for (uint16_t ch : {uint16_t{0x3FFF}, uint16_t{0x0001}, uint16_t{0x8000}, uint16_t{0xFFFF}}) {
     EXPECT_FALSE(parse_channel_data(cd(ch, 4, 4), out)) << ch;
   }
 }
@@ -122,10 +121,21 @@ TEST(NextFrame, StunInvalid) {
   EXPECT_EQ(next_frame(bad_len).status, FrameStatus::Invalid);
   const uint8_t other[] = {0x16, 0x03, 0x01, 0x00};  // TLS record
   EXPECT_EQ(next_frame(other).status, FrameStatus::Invalid);
-  const uint8_t reserved[] = {0x50, 0x00, 0x00, 0x00};  // reserved channel range
-  EXPECT_EQ(next_frame(reserved).status, FrameStatus::Invalid);
-  const uint8_t reserved7f[] = {0x7F, 0xFF};
-  EXPECT_EQ(next_frame(reserved7f).status, FrameStatus::Invalid);
+  const uint8_t high[] = {0x80, 0x00, 0x00, 0x00};  // RTP range: not ours
+  EXPECT_EQ(next_frame(high).status, FrameStatus::Invalid);
+  // RFC 5766 channels 0x5000-0x7FFF frame like any ChannelData.
+  const uint8_t legacy[] = {0x63, 0x75, 0x00, 0x01, 0xAA, 0, 0, 0};
+  EXPECT_EQ(next_frame(legacy).status, FrameStatus::Complete);
+  EXPECT_EQ(next_frame(legacy).size, 8U);
+}
+
+TEST(ChannelDataParse, Rfc5766RangeIsAccepted) {
+  ChannelData out;
+  const std::vector<uint8_t> d{0x63, 0x75, 0x00, 0x01, 0xAA};
+  ASSERT_TRUE(parse_channel_data(d, out));
+  EXPECT_EQ(out.channel, 0x6375);
+  EXPECT_EQ(classify(0x7F), Kind::ChannelData);
+  EXPECT_EQ(classify(0x80), Kind::Other);
 }
 
 TEST(NextFrame, ChannelDataPadded) {
