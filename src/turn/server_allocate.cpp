@@ -85,9 +85,11 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
   // Steps 6-7: EVEN-PORT and RESERVATION-TOKEN. R=1 reserves the next port for a second
   // Allocate (RTP/RTCP); R=0 reserves nothing.
   const auto* even = m.find(stun::attr::EvenPort);
-  const auto even_r = even != nullptr ? stun::decode_even_port(*even) : std::nullopt;
+  const auto even_bits = even != nullptr ? stun::decode_even_port(*even) : std::nullopt;
+  const bool want_even = even_bits.has_value();
+  const bool reserve_next = want_even && *even_bits;
   const auto* token_attr = m.find(stun::attr::ReservationToken);
-  if ((even != nullptr && !even_r) ||
+  if ((even != nullptr && !want_even) ||
       (token_attr != nullptr &&
        (token_attr->value.size() != 8 || even != nullptr ||
         m.find(stun::attr::RequestedAddressFamily) != nullptr ||
@@ -152,8 +154,8 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
   if (reserved) {
     port_req.kind = RelayPortRequest::Kind::Exact;
     port_req.port = reserved->port;
-  } else if (even_r) {
-    port_req.kind = *even_r ? RelayPortRequest::Kind::EvenPair : RelayPortRequest::Kind::Even;
+  } else if (want_even) {
+    port_req.kind = reserve_next ? RelayPortRequest::Kind::EvenPair : RelayPortRequest::Kind::Even;
   }
   const Family relay_family = reserved ? reserved->ip.family : fam.primary;
   auto relay = io.open_relay(id, relay_family, port_req);
@@ -189,7 +191,7 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
     std::array<uint8_t, 4> v{stun::kFamilyV6, 0, 4, 40};
     b.add(stun::attr::AddressErrorCode, v);
   }
-  if (even_r && *even_r) {
+  if (reserve_next) {
     const Endpoint next{relay->ip, static_cast<uint16_t>(relay->port + 1)};
     const auto token = reservations->add(next, now.mono);
     b.add(stun::attr::ReservationToken, token);
