@@ -37,6 +37,7 @@ std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg) {
   for (const auto& c : cfg.peers.deny_extra) p->deny(c.value);
   for (const auto& c : cfg.peers.allow) p->allow(c.value);
   for (const auto& ip : cfg.relay_ips) p->add_own_relay_address(ip.value);
+  p->set_own_relay_ports(cfg.relay_ports.value.first, cfg.relay_ports.value.last);
   return p;
 }
 

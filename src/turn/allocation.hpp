@@ -32,7 +32,7 @@ struct Relay {
 struct Allocation {
   ClientTuple tuple;
   std::string username;
-  auth::LongTermKey key;  // the key the client proved; used for MESSAGE-INTEGRITY on responses
+  auth::LongTermKey key;      // the key the client proved; used for MESSAGE-INTEGRITY on responses
   std::vector<Relay> relays;  // one, or two with ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §7.2)
   TimePoint expires;
   std::vector<Permission> permissions;

@@ -37,34 +37,34 @@ enum class Event : uint16_t {
   AllocationExpired,
   PermissionCreated,
   ChannelBound,
-  AuthMissing = 2000,     // request without MESSAGE-INTEGRITY: 401 challenge
-  AuthBadRequest,         // missing USERNAME/REALM/NONCE: 400
-  AuthStaleNonce,         // 438
-  AuthInvalidNonce,       // 401 with fresh nonce
-  AuthUnknownUser,        // 401
-  AuthExpiredCredential,  // 401
-  AuthBadIntegrity,       // 401
-  AuthWrongRealm,         // 401
-  AuthWrongUser,          // 441: another user on this allocation
-  AuthBidDown,            // 400: PASSWORD-ALGORITHMS mismatch
-  RequestMalformed = 3000,  // 400
-  RequestUnknownAttribute,  // 420
-  AllocationMismatch,       // 437
-  UnsupportedTransport,     // 442
-  AddressFamilyUnsupported, // 440
-  PeerFamilyMismatch,       // 443
-  PeerDenied,               // 403
-  QuotaUser,                // 486
-  QuotaIp,                  // 486
-  QuotaTotal,               // 508
-  NoRelayPort,              // 508
-  PermissionQuota,          // 508
-  ChannelConflict,          // 400
-  DropNoPermission = 4000,  // datagram dropped: no permission for the peer
-  DropNoChannel,            // ChannelData on an unbound channel
-  DropNoAllocation,         // indication or ChannelData without allocation
-  DropPeerDenied,           // inbound packet from a denied peer
-  DropMalformed,            // not STUN, not ChannelData, or failed FINGERPRINT
+  AuthMissing = 2000,        // request without MESSAGE-INTEGRITY: 401 challenge
+  AuthBadRequest,            // missing USERNAME/REALM/NONCE: 400
+  AuthStaleNonce,            // 438
+  AuthInvalidNonce,          // 401 with fresh nonce
+  AuthUnknownUser,           // 401
+  AuthExpiredCredential,     // 401
+  AuthBadIntegrity,          // 401
+  AuthWrongRealm,            // 401
+  AuthWrongUser,             // 441: another user on this allocation
+  AuthBidDown,               // 400: PASSWORD-ALGORITHMS mismatch
+  RequestMalformed = 3000,   // 400
+  RequestUnknownAttribute,   // 420
+  AllocationMismatch,        // 437
+  UnsupportedTransport,      // 442
+  AddressFamilyUnsupported,  // 440
+  PeerFamilyMismatch,        // 443
+  PeerDenied,                // 403
+  QuotaUser,                 // 486
+  QuotaIp,                   // 486
+  QuotaTotal,                // 508
+  NoRelayPort,               // 508
+  PermissionQuota,           // 508
+  ChannelConflict,           // 400
+  DropNoPermission = 4000,   // datagram dropped: no permission for the peer
+  DropNoChannel,             // ChannelData on an unbound channel
+  DropNoAllocation,          // indication or ChannelData without allocation
+  DropPeerDenied,            // inbound packet from a denied peer
+  DropMalformed,             // not STUN, not ChannelData, or failed FINGERPRINT
 };
 const char* reason_code(Event e);  // "auth.stale_nonce", ...
 
@@ -96,8 +96,8 @@ class Io {
  public:
   virtual ~Io() = default;
   virtual void send_to_client(const ClientTuple& to, std::span<const uint8_t> bytes) = 0;
-  virtual void send_from_relay(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
-                               bool dont_fragment) = 0;
+  virtual void send_from_relay(uint32_t relay_id, const Endpoint& peer,
+                               std::span<const uint8_t> bytes, bool dont_fragment) = 0;
   // Opens a relay socket for relay_id on this edge's relay address of the family, on a port
   // chosen as `req` says. nullopt: no port or family available.
   virtual std::optional<Endpoint> open_relay(uint32_t relay_id, Family family,

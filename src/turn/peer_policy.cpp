@@ -89,6 +89,8 @@ const char* to_string(PeerVerdict v) {
       return "denied_config";
     case PeerVerdict::DeniedAlways:
       return "denied_always";
+    case PeerVerdict::DeniedOwnService:
+      return "denied_own_service";
   }
   return "unknown";
 }
@@ -105,6 +107,21 @@ void PeerPolicy::deny(const Cidr& c) {
 }
 void PeerPolicy::add_own_relay_address(const IpAddress& ip) {
   own_.push_back(canonical(ip));
+}
+void PeerPolicy::set_own_relay_ports(uint16_t min, uint16_t max) {
+  own_port_min_ = min;
+  own_port_max_ = max;
+}
+
+PeerVerdict PeerPolicy::check(const Endpoint& peer) const {
+  const IpAddress ip = canonical(peer.ip);
+  if (ip.is_v4() ? ip.bytes[0] == 0 : ip.is_unspecified()) return PeerVerdict::DeniedAlways;
+  if (any_contains(allow_, ip)) return PeerVerdict::Allowed;  // the operator said so
+  if (std::find(own_.begin(), own_.end(), ip) != own_.end()) {
+    const bool relay_port = peer.port >= own_port_min_ && peer.port <= own_port_max_;
+    return relay_port ? PeerVerdict::Allowed : PeerVerdict::DeniedOwnService;
+  }
+  return check(ip);
 }
 
 PeerVerdict PeerPolicy::check(const IpAddress& raw) const {

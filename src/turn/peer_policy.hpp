@@ -17,7 +17,13 @@ namespace avedge::turn {
 // address inside. Anything else is returned unchanged.
 IpAddress canonical(const IpAddress& ip);
 
-enum class PeerVerdict : uint8_t { Allowed, DeniedDefault, DeniedConfig, DeniedAlways };
+enum class PeerVerdict : uint8_t {
+  Allowed,
+  DeniedDefault,     // the recommended table
+  DeniedConfig,      // a configured deny entry
+  DeniedAlways,      // unspecified addresses, never allowed
+  DeniedOwnService,  // this edge's own address, on a port outside the relay range
+};
 const char* to_string(PeerVerdict v);
 
 class PeerPolicy {
@@ -27,13 +33,24 @@ class PeerPolicy {
 
   void allow(const Cidr& c);  // overrides recommended and configured denies
   void deny(const Cidr& c);
-  // This edge's own relay addresses: always allowed so two clients of one edge can talk.
+  // This edge's own relay addresses: allowed so two clients of one edge can talk, but only on
+  // relay ports. Anything else on those addresses (sshd, the admin API, MRAS) stays out of
+  // reach unless an allow entry names it.
   void add_own_relay_address(const IpAddress& ip);
+  void set_own_relay_ports(uint16_t min, uint16_t max);
 
   // Decides on the canonical form. Unspecified addresses (0.0.0.0/8, ::) are denied always,
   // even when allowed by config (CVE-2020-26262).
   [[nodiscard]] PeerVerdict check(const IpAddress& ip) const;
-  [[nodiscard]] bool allowed(const IpAddress& ip) const { return check(ip) == PeerVerdict::Allowed; }
+  [[nodiscard]] bool allowed(const IpAddress& ip) const {
+    return check(ip) == PeerVerdict::Allowed;
+  }
+  // The same for a transport address, for every path that sends to or receives from a peer
+  // (ChannelBind, Send, inbound datagrams): own addresses only on relay ports.
+  [[nodiscard]] PeerVerdict check(const Endpoint& peer) const;
+  [[nodiscard]] bool allowed(const Endpoint& peer) const {
+    return check(peer) == PeerVerdict::Allowed;
+  }
 
   // The recommended table as CIDR strings, for docs and `avedge check`.
   static const std::vector<std::string_view>& recommended_deny();
@@ -43,6 +60,8 @@ class PeerPolicy {
   std::vector<Cidr> allow_;
   std::vector<Cidr> deny_;
   std::vector<IpAddress> own_;
+  uint16_t own_port_min_ = 49152;  // RFC 8656 §7.2 relay range until configured
+  uint16_t own_port_max_ = 65535;
 };
 
 }  // namespace avedge::turn

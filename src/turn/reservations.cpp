@@ -24,9 +24,8 @@ ReservationToken Reservations::add(const Endpoint& relay, TimePoint now) {
 std::optional<Endpoint> Reservations::take(const ReservationToken& token, TimePoint now) {
   std::lock_guard lock(mu_);
   expire_locked(now);
-  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
-    return crypto::equal_ct(e.token, token);
-  });
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const Entry& e) { return crypto::equal_ct(e.token, token); });
   if (it == entries_.end()) return std::nullopt;
   Endpoint relay = it->relay;
   entries_.erase(it);

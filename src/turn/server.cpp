@@ -32,7 +32,9 @@ void Server::set_credentials(std::shared_ptr<const auth::CredentialStore> creds)
   impl_->creds = std::move(creds);
 }
 
-size_t Server::allocation_count() const { return impl_->allocations.size(); }
+size_t Server::allocation_count() const {
+  return impl_->allocations.size();
+}
 
 std::vector<AllocationInfo> Server::allocations(const Now& now) const {
   std::vector<AllocationInfo> out;
@@ -84,10 +86,9 @@ void Server::Impl::on_stun(const ClientTuple& from, const stun::Message& m, cons
     on_binding(from, m);
     return;
   }
-  const bool turn_method = m.method == stun::method::Allocate ||
-                           m.method == stun::method::Refresh ||
-                           m.method == stun::method::CreatePermission ||
-                           m.method == stun::method::ChannelBind;
+  const bool turn_method =
+      m.method == stun::method::Allocate || m.method == stun::method::Refresh ||
+      m.method == stun::method::CreatePermission || m.method == stun::method::ChannelBind;
   if (!turn_method) {
     // RFC 8489 §6.3.1: a request for an unknown method gets 400.
     emit(Event::RequestMalformed, &from, {}, "unknown method");
@@ -209,7 +210,7 @@ void Server::Impl::on_send_indication(const ClientTuple& from, const stun::Messa
     emit(Event::DropMalformed, &from, a->username, "bad XOR-PEER-ADDRESS");
     return;
   }
-  if (!policy->allowed(peer->ip)) {
+  if (!policy->allowed(*peer)) {
     emit(Event::DropPeerDenied, &from, a->username);
     return;
   }
@@ -233,12 +234,13 @@ void Server::on_peer_packet(uint32_t relay_id, const Endpoint& peer, std::span<c
   auto it = s.by_relay.find(relay_id);
   if (it == s.by_relay.end()) return;
   Allocation& a = *it->second;
-  if (!s.policy->allowed(peer.ip)) {
-    s.emit(Event::DropPeerDenied, &a.tuple, a.username);
-    return;
-  }
+  // The permission first: unsolicited traffic is dropped before any policy work.
   if (!a.has_permission(peer.ip, now.mono)) {
     s.emit(Event::DropNoPermission, &a.tuple, a.username);
+    return;
+  }
+  if (!s.policy->allowed(peer)) {
+    s.emit(Event::DropPeerDenied, &a.tuple, a.username);
     return;
   }
   const Channel* ch = a.channel_by_peer(peer);

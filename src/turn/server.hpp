@@ -42,9 +42,9 @@ struct AllocationInfo {
 class Server {
  public:
   Server(ServerConfig cfg, std::shared_ptr<const auth::CredentialStore> creds,
-         std::shared_ptr<const auth::NonceService> nonces,
-         std::shared_ptr<const PeerPolicy> policy, std::shared_ptr<QuotaTracker> quota, Io& io,
-         uint32_t relay_id_base = 0, std::shared_ptr<Reservations> reservations = nullptr);
+         std::shared_ptr<const auth::NonceService> nonces, std::shared_ptr<const PeerPolicy> policy,
+         std::shared_ptr<QuotaTracker> quota, Io& io, uint32_t relay_id_base = 0,
+         std::shared_ptr<Reservations> reservations = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

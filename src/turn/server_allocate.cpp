@@ -90,10 +90,9 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
   const bool reserve_next = want_even && *even_bits;
   const auto* token_attr = m.find(stun::attr::ReservationToken);
   if ((even != nullptr && !want_even) ||
-      (token_attr != nullptr &&
-       (token_attr->value.size() != 8 || even != nullptr ||
-        m.find(stun::attr::RequestedAddressFamily) != nullptr ||
-        m.find(stun::attr::AdditionalAddressFamily) != nullptr))) {
+      (token_attr != nullptr && (token_attr->value.size() != 8 || even != nullptr ||
+                                 m.find(stun::attr::RequestedAddressFamily) != nullptr ||
+                                 m.find(stun::attr::AdditionalAddressFamily) != nullptr))) {
     // RFC 8656 §7.2: a token together with EVEN-PORT or an address family attribute is 400.
     emit(Event::RequestMalformed, &from, ctx.username, "even-port/reservation-token");
     send_error(from, m, stun::error::BadRequest, &ctx);

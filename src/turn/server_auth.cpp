@@ -122,8 +122,8 @@ std::optional<AuthContext> Server::Impl::authenticate(const ClientTuple& from,
   }
   ctx.sha256_integrity = mi256 != nullptr;
   for (const auto& key : found.keys) {
-    const auto k = ctx.sha256_key ? std::span<const uint8_t>(key.sha256)
-                                  : std::span<const uint8_t>(key.md5);
+    const auto k =
+        ctx.sha256_key ? std::span<const uint8_t>(key.sha256) : std::span<const uint8_t>(key.md5);
     const bool good = ctx.sha256_integrity ? stun::verify_message_integrity_sha256(m, k)
                                            : stun::verify_message_integrity(m, k);
     if (good) {

@@ -12,7 +12,7 @@ namespace avedge::turn {
 
 struct ServerConfig {
   std::string realm = "avedge.local";
-  Seconds default_lifetime{600};     // RFC 8656 §7.2
+  Seconds default_lifetime{600};  // RFC 8656 §7.2
   Seconds max_lifetime{3600};
   Seconds permission_lifetime{300};  // RFC 8656 §9: exactly 300 s
   Seconds channel_lifetime{600};     // RFC 8656 §12
@@ -22,9 +22,9 @@ struct ServerConfig {
   size_t max_allocations_per_ip = 200;
   size_t max_permissions_per_allocation = 1024;
   size_t max_channels_per_allocation = 1024;
-  bool ipv4_relay = true;   // a relay address of this family exists
+  bool ipv4_relay = true;  // a relay address of this family exists
   bool ipv6_relay = false;
-  bool software = false;    // SOFTWARE attribute (off by default: RFC 8656 §21.1.6)
+  bool software = false;  // SOFTWARE attribute (off by default: RFC 8656 §21.1.6)
   std::string software_name = "avedge";
   bool sha256_integrity = true;
   // true: only RFC 8656's channels 0x4000-0x4FFF; false: also RFC 5766's 0x5000-0x7FFF,

@@ -83,8 +83,8 @@ struct Server::Impl {
                    const Now& now);
   void on_refresh(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
                   const Now& now);
-  void on_create_permission(const ClientTuple& from, const stun::Message& m,
-                            const AuthContext& ctx, const Now& now);
+  void on_create_permission(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
+                            const Now& now);
   void on_channel_bind(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
                        const Now& now);
   // Common checks for requests on an existing allocation: 437 and 441 (RFC 8656 §5).
@@ -92,8 +92,7 @@ struct Server::Impl {
                                const AuthContext& ctx);
   // Peer address checks shared by CreatePermission and ChannelBind: 443 and 403.
   bool peer_acceptable(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,
-                       const Allocation& a, const Endpoint& peer);
+                       const Allocation& a, const Endpoint& peer, bool with_port);
 };
-
 
 }  // namespace avedge::turn

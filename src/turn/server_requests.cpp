@@ -25,7 +25,7 @@ bool has_permission_entry(const Allocation& a, const IpAddress& ip) {
 
 bool Server::Impl::peer_acceptable(const ClientTuple& from, const stun::Message& m,
                                    const AuthContext& ctx, const Allocation& a,
-                                   const Endpoint& peer) {
+                                   const Endpoint& peer, bool with_port) {
   // RFC 8656 §10.2 / §12.2: the peer's family must be one of the allocation's relays → 443.
   if (a.relay_for(peer.ip.family) == nullptr) {
     emit(Event::PeerFamilyMismatch, &from, ctx.username);
@@ -33,7 +33,9 @@ bool Server::Impl::peer_acceptable(const ClientTuple& from, const stun::Message&
     return false;
   }
   // RFC 8656 §21.2.2: the server may refuse peers; it does so with 403 (SECURITY.md §2.2).
-  const auto verdict = policy->check(peer.ip);
+  // CreatePermission names an IP (its port is ignored, RFC 8656 §9); ChannelBind a transport
+  // address, which must also pass the own-service rule.
+  const auto verdict = with_port ? policy->check(peer) : policy->check(peer.ip);
   if (verdict != PeerVerdict::Allowed) {
     emit(Event::PeerDenied, &from, ctx.username, to_string(verdict));
     send_error(from, m, stun::error::Forbidden, &ctx);
@@ -57,7 +59,7 @@ void Server::Impl::on_create_permission(const ClientTuple& from, const stun::Mes
       send_error(from, m, stun::error::BadRequest, &ctx);
       return;
     }
-    if (!peer_acceptable(from, m, ctx, *a, *peer)) return;
+    if (!peer_acceptable(from, m, ctx, *a, *peer, false)) return;
     peers[count++] = *peer;
   }
   if (count == 0) {
@@ -105,7 +107,7 @@ void Server::Impl::on_channel_bind(const ClientTuple& from, const stun::Message&
     send_error(from, m, stun::error::BadRequest, &ctx);
     return;
   }
-  if (!peer_acceptable(from, m, ctx, *a, *peer)) return;
+  if (!peer_acceptable(from, m, ctx, *a, *peer, true)) return;
   const bool new_perm = !has_permission_entry(*a, peer->ip);
   if ((by_number == nullptr && a->channels.size() >= cfg.max_channels_per_allocation) ||
       (new_perm && a->permissions.size() >= cfg.max_permissions_per_allocation)) {

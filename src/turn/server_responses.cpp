@@ -39,8 +39,9 @@ void Server::Impl::send_unknown_attributes(const ClientTuple& to, const stun::Me
                                            std::span<const uint16_t> unknown,
                                            const AuthContext* ctx) {
   auto b = begin(req, stun::Class::Error);
-  b.add_error_code(stun::error::UnknownAttribute,
-                   ctx != nullptr ? stun::error::default_reason(stun::error::UnknownAttribute) : "");
+  b.add_error_code(
+      stun::error::UnknownAttribute,
+      ctx != nullptr ? stun::error::default_reason(stun::error::UnknownAttribute) : "");
   b.add_unknown_attributes(unknown);
   finish(b, to, req, ctx);
 }

@@ -197,9 +197,12 @@ launch_avedge() {
 cert = "$INTEROP_CERT_DIR/cert.pem"
 key = "$INTEROP_CERT_DIR/key.pem"
 EOF
-  # shellcheck disable=SC2086  # AVEDGE_EXTRA_ARGS is a word list on purpose
+  # AVEDGE_NO_ALLOW_PEER=1: keep the default peer policy (loopback peers denied).
+  local allow="--allow-peer 127.0.0.0/8"
+  [ "${AVEDGE_NO_ALLOW_PEER:-0}" = 1 ] && allow=""
+  # shellcheck disable=SC2086  # AVEDGE_EXTRA_ARGS and allow are word lists on purpose
   start_bg "$SERVER_LIFETIME" "$SERVER_LOG" "$AVEDGE_BIN" serve -c "$RUN_DIR/avedge.toml" \
-    --user "$TURN_USER:$TURN_PASS" --realm "$TURN_REALM" --allow-peer 127.0.0.0/8 \
+    --user "$TURN_USER:$TURN_PASS" --realm "$TURN_REALM" $allow \
     --listen "udp://$TURN_HOST:$TURN_PORT" --listen "tcp://$TURN_HOST:$TURN_PORT" \
     --listen "tls://$TURN_HOST:$TURN_TLS_PORT" \
     --relay-ip "$TURN_HOST" --relay-ports "$RELAY_MIN-$RELAY_MAX" $AVEDGE_EXTRA_ARGS

@@ -4,6 +4,7 @@
 #   INTEROP_SERVER=coturn bash tests/interop/run.sh  # self-check against coturn
 #   AVEDGE_BIN=build-asan/avedge bash tests/interop/run.sh
 #   INTEROP_ONLY="t_uclient t_chromium" bash tests/interop/run.sh
+#   INTEROP_OWN_SERVER_RECIPES="t_peer_policy" (avedge-only recipes that start their own server)
 #
 # 1. picks free ports (23000-23999), writes a self-signed cert (SAN 127.0.0.1)
 # 2. starts tshark on lo, port $TURN_PORT, under timeout
@@ -85,6 +86,19 @@ fi
 if [ "$FAIL" != 0 ]; then
   echo "--- last 30 lines of the server log ($SERVER_LOG):"
   tail -30 "$SERVER_LOG"
+fi
+
+# -- avedge-only checks, each with a server of its own -------------------------
+# The default peer policy (no --allow-peer) and the embedded default of `make run`.
+if [ "$INTEROP_SERVER" = avedge ]; then
+  for t in ${INTEROP_OWN_SERVER_RECIPES:-t_peer_policy t_default_config}; do
+    echo "== $t"
+    t0=$SECONDS
+    out=$(USE_EXTERNAL_SERVER=0 timeout 300 bash "$INTEROP_DIR/$t.sh" 2>&1)
+    echo "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+    PASS=$((PASS + $(grep -c '^PASS ' <<<"$out"))); FAIL=$((FAIL + $(grep -c '^FAIL ' <<<"$out")))
+    echo "   ($((SECONDS - t0)) s)"
+  done
 fi
 
 # -- tshark gate ---------------------------------------------------------------

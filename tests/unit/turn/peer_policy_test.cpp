@@ -392,3 +392,25 @@ TEST(CidrProperty, NonAlignedV6Ranges) {
 
 }  // namespace
 }  // namespace avedge::turn
+
+namespace avedge::turn {
+namespace {
+
+TEST(PeerPolicyEndpoint, OwnAddressOnlyOnRelayPortsAndAliasesToo) {
+  PeerPolicy p;
+  p.add_own_relay_address(*IpAddress::parse("127.0.0.1"));
+  p.set_own_relay_ports(50000, 59999);
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.1:50000")), PeerVerdict::Allowed);
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.1:59999")), PeerVerdict::Allowed);
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.1:49999")), PeerVerdict::DeniedOwnService);
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.1:9090")), PeerVerdict::DeniedOwnService);
+  EXPECT_EQ(p.check(*Endpoint::parse("[::ffff:127.0.0.1]:22")), PeerVerdict::DeniedOwnService);
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.2:50000")), PeerVerdict::DeniedDefault);
+  EXPECT_EQ(p.check(*Endpoint::parse("0.0.0.0:50000")), PeerVerdict::DeniedAlways);
+  EXPECT_EQ(p.check(*Endpoint::parse("8.8.8.8:22")), PeerVerdict::Allowed);
+  p.allow(*Cidr::parse("127.0.0.0/8"));
+  EXPECT_EQ(p.check(*Endpoint::parse("127.0.0.1:22")), PeerVerdict::Allowed);
+}
+
+}  // namespace
+}  // namespace avedge::turn

@@ -59,8 +59,7 @@ TEST(ServerAllocate, MissingRequestedTransportIs400AndTcpIs442) {
   Client c(h, udp_tuple());
   auto r = c.transact(stun::method::Allocate, [](stun::Builder&) {});
   EXPECT_EQ(error_code_of(*r), 400);
-  r = c.transact(stun::method::Allocate,
-                 [](stun::Builder& b) { b.add_requested_transport(6); });
+  r = c.transact(stun::method::Allocate, [](stun::Builder& b) { b.add_requested_transport(6); });
   EXPECT_EQ(error_code_of(*r), 442);
   EXPECT_EQ(h.server->allocation_count(), 0U);
 }
@@ -150,8 +149,7 @@ TEST(ServerAllocate, EvenPortWithRBitReservesTheNextPortForOneTokenUse) {
   Harness h;
   // A second worker sharing the reservations, as the net layer runs them.
   Server other(h.cfg, h.creds, h.nonces, h.policy, h.quota, h.io, 1U << 24, shared);
-  h.server = std::make_unique<Server>(h.cfg, h.creds, h.nonces, h.policy, h.quota, h.io, 0,
-                                      shared);
+  h.server = std::make_unique<Server>(h.cfg, h.creds, h.nonces, h.policy, h.quota, h.io, 0, shared);
   Client rtp(h, udp_tuple("198.51.100.7:40000"));
   auto r = allocate_even(rtp, true);
   ASSERT_EQ(r->msg.cls, stun::Class::Success);

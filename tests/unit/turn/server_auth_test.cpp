@@ -114,8 +114,8 @@ TEST(ServerAuth, EveryTurnRequestIsAuthenticatedNotOnlyAllocate) {
   Client c(h, udp_tuple());
   ASSERT_EQ(c.allocate()->msg.cls, stun::Class::Success);
   const Endpoint peer = *Endpoint::parse("8.8.8.8:5000");
-  for (uint16_t method : {stun::method::Refresh, stun::method::CreatePermission,
-                          stun::method::ChannelBind}) {
+  for (uint16_t method :
+       {stun::method::Refresh, stun::method::CreatePermission, stun::method::ChannelBind}) {
     auto rs = c.send(c.request(
         method,
         [&](stun::Builder& b) {

@@ -78,8 +78,8 @@ TEST(ServerRequests, ChannelBindRulesOfRfc8656Section12) {
   EXPECT_EQ(error_code_of(*c.channel_bind(0x4000, *Endpoint::parse("8.8.4.4:1"))), 400);
   EXPECT_EQ(error_code_of(*c.channel_bind(0x4001, kPeer)), 400);
   // Missing attributes.
-  auto r = c.transact(stun::method::ChannelBind,
-                      [](stun::Builder& b) { b.add_channel_number(0x4002); });
+  auto r =
+      c.transact(stun::method::ChannelBind, [](stun::Builder& b) { b.add_channel_number(0x4002); });
   EXPECT_EQ(error_code_of(*r), 400);
 }
 
@@ -157,12 +157,35 @@ TEST(ServerRequests, ConfiguredAllowOpensLoopbackButNeverUnspecified) {
   EXPECT_EQ(error_code_of(*c.create_permission(*Endpoint::parse("0.0.0.0:9"))), 403);
 }
 
-TEST(ServerRequests, OwnRelayAddressIsAlwaysAPeer) {
+TEST(ServerRequests, OwnRelayAddressIsAPeerOnRelayPortsOnly) {
   Harness h;  // relay 192.0.2.100 is in a denied documentation range, but it is ours
+  h.policy->set_own_relay_ports(50000, 59999);
   Client c(h, udp_tuple());
   c.allocate();
-  EXPECT_EQ(c.create_permission(*Endpoint::parse("192.0.2.100:50001"))->msg.cls,
-            stun::Class::Success);
+  const Endpoint other_client_relay = *Endpoint::parse("192.0.2.100:50001");
+  const Endpoint own_sshd = *Endpoint::parse("192.0.2.100:22");
+  EXPECT_EQ(c.create_permission(other_client_relay)->msg.cls, stun::Class::Success);
+  EXPECT_EQ(c.channel_bind(0x4001, other_client_relay)->msg.cls, stun::Class::Success);
+  // The same IP on a port outside the relay range is this host's own service.
+  EXPECT_EQ(error_code_of(*c.channel_bind(0x4002, own_sshd)), 403);
+  h.io.to_peer.clear();
+  const std::array<uint8_t, 2> data{1, 2};
+  c.send(c.send_indication(own_sshd, data));
+  EXPECT_TRUE(h.io.to_peer.empty());
+  c.send(c.send_indication(other_client_relay, data));
+  EXPECT_EQ(h.io.to_peer.size(), 1U);
+  // Inbound from the own service is dropped even though the IP has a permission.
+  h.io.to_client.clear();
+  const uint32_t relay = h.io.open.begin()->first;
+  h.server->on_peer_packet(relay, own_sshd, data, h.now);
+  EXPECT_TRUE(h.io.to_client.empty());
+  h.server->on_peer_packet(relay, other_client_relay, data, h.now);
+  EXPECT_EQ(h.io.to_client.size(), 1U);
+  // An explicit allow entry opens it (tests put peers on the relay's own loopback address).
+  auto p = std::make_shared<PeerPolicy>(*h.policy);
+  p->allow(*Cidr::parse("192.0.2.100/32"));
+  h.server->set_policy(p);
+  EXPECT_EQ(c.channel_bind(0x4002, own_sshd)->msg.cls, stun::Class::Success);
 }
 
 }  // namespace

@@ -142,8 +142,7 @@ TEST(Server, ChannelDataOnStreamsIsPadded) {
   const std::array<uint8_t, 3> data{7, 8, 9};
   h.server->on_peer_packet(relay, kPeer, data, h.now);
   ASSERT_EQ(h.io.to_client.size(), 1U);
-  EXPECT_EQ(h.io.to_client[0].bytes,
-            (std::vector<uint8_t>{0x40, 0x01, 0x00, 0x03, 7, 8, 9, 0}));
+  EXPECT_EQ(h.io.to_client[0].bytes, (std::vector<uint8_t>{0x40, 0x01, 0x00, 0x03, 7, 8, 9, 0}));
 }
 
 TEST(Server, ChannelDataFromClientGoesToBoundPeer) {
@@ -203,19 +202,19 @@ TEST(Server, MalformedInputIsDroppedAndOthersKeepRelaying) {
   Client bad(h, udp_tuple("203.0.113.66:1111"));
 
   std::vector<std::vector<uint8_t>> junk;
-  junk.push_back({0x00, 0x01, 0x00});                                          // truncated header
+  junk.push_back({0x00, 0x01, 0x00});  // truncated header
   auto lie = binding(new_tid(), false);
-  lie[3] = 0x40;                                                               // length lies
+  lie[3] = 0x40;  // length lies
   junk.push_back(lie);
   auto odd = binding(new_tid(), false);
   odd.push_back(0);
-  odd[3] = 1;                                                                  // not a multiple of 4
+  odd[3] = 1;  // not a multiple of 4
   junk.push_back(odd);
   auto fp = binding(new_tid(), true);
-  fp.back() ^= 0xFF;                                                           // wrong FINGERPRINT
+  fp.back() ^= 0xFF;  // wrong FINGERPRINT
   junk.push_back(fp);
-  junk.push_back({0x40, 0x01, 0xFF, 0xFF, 0x00});                              // ChannelData lies
-  junk.push_back({0x80, 0x01, 0x00, 0x00});                                    // neither
+  junk.push_back({0x40, 0x01, 0xFF, 0xFF, 0x00});  // ChannelData lies
+  junk.push_back({0x80, 0x01, 0x00, 0x00});        // neither
   junk.push_back({});
   for (const auto& j : junk) EXPECT_TRUE(bad.send(j).empty());
 

@@ -57,10 +57,12 @@ class FakeIo : public Io {
     } else {
       if (req.kind != RelayPortRequest::Kind::Any && next_port % 2 != 0) ++next_port;
       port = next_port;
-      next_port = static_cast<uint16_t>(next_port + (req.kind == RelayPortRequest::Kind::EvenPair ? 2 : 1));
+      next_port =
+          static_cast<uint16_t>(next_port + (req.kind == RelayPortRequest::Kind::EvenPair ? 2 : 1));
     }
-    Endpoint e{f == Family::V4 ? *IpAddress::parse("192.0.2.100") : *IpAddress::parse("2001:db8::100"),
-               port};
+    Endpoint e{
+        f == Family::V4 ? *IpAddress::parse("192.0.2.100") : *IpAddress::parse("2001:db8::100"),
+        port};
     open[id] = e;
     return e;
   }
@@ -205,9 +207,8 @@ class Client {
                     [](stun::Builder& b) { b.add_requested_transport(stun::kProtoUdp); });
   }
   std::unique_ptr<Response> create_permission(const Endpoint& peer) {
-    return transact(stun::method::CreatePermission, [&](stun::Builder& b) {
-      b.add_xor_address(stun::attr::XorPeerAddress, peer);
-    });
+    return transact(stun::method::CreatePermission,
+                    [&](stun::Builder& b) { b.add_xor_address(stun::attr::XorPeerAddress, peer); });
   }
   std::unique_ptr<Response> channel_bind(uint16_t ch, const Endpoint& peer) {
     return transact(stun::method::ChannelBind, [&](stun::Builder& b) {
@@ -235,7 +236,8 @@ class Client {
 };
 
 inline ClientTuple udp_tuple(const char* client = "198.51.100.7:40000") {
-  return ClientTuple{Transport::Udp, *Endpoint::parse(client), *Endpoint::parse("192.0.2.1:3478"), 0};
+  return ClientTuple{Transport::Udp, *Endpoint::parse(client), *Endpoint::parse("192.0.2.1:3478"),
+                     0};
 }
 
 }  // namespace avedge::turn::testing
