@@ -88,19 +88,6 @@ if [ "$FAIL" != 0 ]; then
   tail -30 "$SERVER_LOG"
 fi
 
-# -- avedge-only checks, each with a server of its own -------------------------
-# The default peer policy (no --allow-peer) and the embedded default of `make run`.
-if [ "$INTEROP_SERVER" = avedge ]; then
-  for t in ${INTEROP_OWN_SERVER_RECIPES:-t_peer_policy t_default_config}; do
-    echo "== $t"
-    t0=$SECONDS
-    out=$(USE_EXTERNAL_SERVER=0 timeout 300 bash "$INTEROP_DIR/$t.sh" 2>&1)
-    echo "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
-    PASS=$((PASS + $(grep -c '^PASS ' <<<"$out"))); FAIL=$((FAIL + $(grep -c '^FAIL ' <<<"$out")))
-    echo "   ($((SECONDS - t0)) s)"
-  done
-fi
-
 # -- tshark gate ---------------------------------------------------------------
 echo "== tshark well-formedness of everything seen on port $TURN_PORT"
 if [ -n "$TSHARK_PID" ]; then
@@ -117,5 +104,19 @@ fi
 if [ "$FAIL" != 0 ] && [ -s "$CAP" ] && [ -n "${INTEROP_KEEP_PCAP:-}" ]; then
   cp "$CAP" "$INTEROP_KEEP_PCAP" && echo "capture kept: $INTEROP_KEEP_PCAP"
 fi
+# -- avedge-only checks, each with a server of its own -------------------------
+# After the capture: the default peer policy (no --allow-peer), the embedded default of
+# `make run`, and malformed input (which must not reach the tshark well-formedness gate).
+if [ "$INTEROP_SERVER" = avedge ]; then
+  for t in ${INTEROP_OWN_SERVER_RECIPES:-t_peer_policy t_default_config t_malformed}; do
+    echo "== $t"
+    t0=$SECONDS
+    out=$(USE_EXTERNAL_SERVER=0 timeout 300 bash "$INTEROP_DIR/$t.sh" 2>&1)
+    echo "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+    PASS=$((PASS + $(grep -c '^PASS ' <<<"$out"))); FAIL=$((FAIL + $(grep -c '^FAIL ' <<<"$out")))
+    echo "   ($((SECONDS - t0)) s)"
+  done
+fi
+
 echo "== interop done in $((SECONDS - T_START)) s"
 summary
