@@ -4,20 +4,11 @@
 
 #include <cstring>
 
+#include "wire/byte_order.hpp"
 #include "wire/stun_constants.hpp"
 
 namespace avedge::wire {
 namespace {
-
-uint16_t load16(const uint8_t* p) {
-  return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-uint32_t load32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-constexpr size_t pad4(size_t n) {
-  return (n + 3) & ~size_t{3};
-}
 
 bool valid_channel(uint16_t ch) {
   return ch >= stun::kChannelMin && ch <= stun::kChannelMaxRfc5766;

@@ -18,7 +18,8 @@ enum class Kind : uint8_t { Stun, ChannelData, Other };
 Kind classify(uint8_t first_byte);
 
 // Parses a ChannelData datagram: 0x4000 <= channel <= 0x7FFF (the RFC 5766 range; the server
-// narrows it to RFC 8656's 0x4000-0x4FFF when configured strict), length <= remaining bytes. Padding after the data is allowed (UDP may carry it).
+// narrows it to RFC 8656's 0x4000-0x4FFF when configured strict), length <= remaining bytes.
+// Padding after the data is allowed (UDP may carry it).
 bool parse_channel_data(std::span<const uint8_t> data, ChannelData& out);
 
 // Writes a ChannelData header and data into out; with pad, zero-fills to a multiple of 4 (streams

@@ -5,24 +5,14 @@
 #include <cstring>
 
 #include "core/crypto.hpp"
+#include "wire/byte_order.hpp"
 
 namespace avedge::stun {
+using wire::pad4;
+using wire::store16;
+using wire::store32;
 namespace {
 
-void store16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void store32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
-}
-
-constexpr size_t pad4(size_t n) {
-  return (n + 3) & ~size_t{3};
-}
 constexpr size_t kMaxBody = 0xFFFF & ~size_t{3};  // the 16-bit length, a multiple of 4
 
 // RFC 8489 §5: M11..M7 C1 M6..M4 C0 M3..M0, top two bits zero.

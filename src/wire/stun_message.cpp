@@ -7,20 +7,13 @@
 #include <cstring>
 
 #include "core/crypto.hpp"
+#include "wire/byte_order.hpp"
 
 namespace avedge::stun {
+using wire::load16;
+using wire::load32;
+using wire::pad4;
 namespace {
-
-uint16_t load16(const uint8_t* p) {
-  return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-uint32_t load32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-
-constexpr size_t pad4(size_t n) {
-  return (n + 3) & ~size_t{3};
-}
 
 // Comprehension-required attributes this server understands (RFC 8489 §7.3.1).
 constexpr uint16_t kKnownRequired[] = {attr::MappedAddress,
