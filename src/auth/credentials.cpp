@@ -59,6 +59,10 @@ const char* to_string(LookupStatus s) {
       return "expired";
     case LookupStatus::Malformed:
       return "malformed";
+    case LookupStatus::ForeignPool:
+      return "foreign_pool";
+    case LookupStatus::UnknownKeyId:
+      return "unknown_key_id";
   }
   return "unknown";
 }
@@ -74,13 +78,41 @@ void CredentialStore::set_rest_secrets(std::vector<std::string> secrets) {
   rest_secrets_ = std::move(secrets);
 }
 
+void CredentialStore::set_pool(std::string this_pool, std::vector<PoolKey> keys) {
+  pool_ = std::move(this_pool);
+  pool_keys_ = std::move(keys);
+}
+
+LookupResult CredentialStore::lookup_pool(std::string_view username, PoolCredentialInfo info,
+                                          UnixSeconds now_unix) const {
+  LookupResult r;
+  if (info.pool != pool_) {
+    r.status = LookupStatus::ForeignPool;
+  } else if (info.expiry < now_unix) {
+    r.status = LookupStatus::Expired;
+  } else {
+    r.status = LookupStatus::UnknownKeyId;
+    for (const auto& k : pool_keys_) {
+      if (k.id != info.key_id) continue;
+      r.status = LookupStatus::Ok;
+      r.keys.push_back(make_long_term_key(username, realm_, pool_password(k, username)));
+    }
+  }
+  r.pool_info = std::move(info);
+  return r;
+}
+
 LookupResult CredentialStore::lookup(std::string_view username, UnixSeconds now_unix) const {
   LookupResult r;
-  // Static users take precedence over the REST form.
+  // Static users take precedence over the pool and REST forms.
   if (auto it = static_users_.find(std::string(username)); it != static_users_.end()) {
     r.status = LookupStatus::Ok;
     r.keys.push_back(it->second);
     return r;
+  }
+  // A pool username never contains ':' (base64), a REST one always does.
+  if (auto info = decode_pool_username(username)) {
+    return lookup_pool(username, std::move(*info), now_unix);
   }
   if (rest_secrets_.empty()) {
     r.status = LookupStatus::UnknownUser;

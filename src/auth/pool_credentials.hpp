@@ -14,6 +14,13 @@
 
 namespace avedge::auth {
 
+// Bounds of the fields a pool username carries; longer inputs are refused, so a username
+// stays far below STUN's 509-byte USERNAME limit (RFC 8489 §14.3).
+inline constexpr size_t kMaxPoolName = 64;
+inline constexpr size_t kMaxKeyId = 32;
+inline constexpr size_t kMaxIdentity = 256;
+inline constexpr size_t kMinPoolSecret = 16;
+
 struct PoolKey {
   std::string id;      // "k1"
   std::string secret;  // at least 16 bytes
@@ -37,6 +44,8 @@ struct IssuedCredential {
 std::optional<PoolCredentialInfo> decode_pool_username(std::string_view username);
 
 // Issues a credential of `pool` for `identity` under key `key`, valid until now + lifetime.
+// Returns an empty username when pool, key id or identity is empty, too long (see the
+// bounds above) or holds control characters; callers validate their input first.
 IssuedCredential issue_pool_credential(std::string_view pool, const PoolKey& key,
                                        std::string_view identity, UnixSeconds now,
                                        Seconds lifetime);

@@ -1,6 +1,7 @@
 // avedge: one binary, subcommands that read like the operator's job (DESIGN.md §1).
 #include <CLI/CLI.hpp>
 
+#include "cli/creds_command.hpp"
 #include "cli/serve_command.hpp"
 
 namespace {
@@ -14,9 +15,12 @@ int main(int argc, char** argv) {
 
   avedge::cli::ServeOptions serve_opts;
   CLI::App* serve = avedge::cli::add_serve_command(app, serve_opts);
+  avedge::cli::CredsOptions creds_opts;
+  CLI::App* creds = avedge::cli::add_creds_command(app, creds_opts);
 
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return avedge::cli::run_serve(serve_opts);
+  if (creds->parsed()) return avedge::cli::run_creds(creds_opts);
   return 1;
 }

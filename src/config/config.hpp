@@ -7,45 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "config/model_basics.hpp"
+#include "config/topology.hpp"
 #include "core/address.hpp"
 #include "core/clock.hpp"
 
 namespace avedge::config {
-
-// Where a value came from: a file and line, a command-line flag, or the built-in default.
-struct SourcePos {
-  std::string file;   // "avedge.toml", "--listen", "(built-in)"
-  uint32_t line = 0;  // 0: no line (flags, built-in defaults)
-  [[nodiscard]] std::string to_string() const;
-};
-SourcePos builtin_pos();
-
-template <typename T>
-struct Located {
-  T value{};
-  SourcePos where = builtin_pos();
-};
-
-// udp://, tcp://, tls:// and tcp+tls:// (one TCP port serving TLS and plain TCP, told apart by
-// the first byte: 0x16 is a TLS handshake record, RFC 8446 §5.1).
-enum class ListenerKind : uint8_t { Udp, Tcp, Tls, TcpTls };
-const char* scheme(ListenerKind k);
-
-struct Listener {
-  ListenerKind kind = ListenerKind::Udp;
-  Endpoint endpoint;  // port 0: an ephemeral port (tests)
-  SourcePos where = builtin_pos();
-  [[nodiscard]] std::string url() const;
-  [[nodiscard]] bool uses_tls() const {
-    return kind == ListenerKind::Tls || kind == ListenerKind::TcpTls;
-  }
-};
-
-struct PortRange {
-  uint16_t first = 50000;
-  uint16_t last = 59999;
-  [[nodiscard]] std::string to_string() const;
-};
 
 struct StaticUser {
   std::string name;
@@ -97,6 +64,8 @@ struct Config {
   LifetimesConfig lifetimes;
   TlsConfig tls;
   Located<std::string> log_level{"info"};
+  // [topology], [[edge_pool]], [[frontend_pool]], [mras] and [edge] pool (issue 3).
+  Topology topology;
 
   [[nodiscard]] bool has_tls_listener() const;
   [[nodiscard]] std::optional<IpAddress> relay_ip(Family f) const;

@@ -12,7 +12,8 @@ constexpr std::string_view kDefault = R"avedge_toml(
 #
 # Shape: [edge] is what this process is (realm, listeners, relay addresses, workers),
 # [auth] who may allocate, [peers] whom relays may talk to, [quota], [lifetimes], [tls], [log].
-# [topology], [[edge_pool]] and [[frontend_pool]] (DESIGN.md §1) are accepted and not used yet.
+# The pool topology ([topology], [[edge_pool]], [[frontend_pool]], [mras]) is at the end,
+# commented out: the development edge has none.
 # Command-line flags of `avedge serve` override these values; a list given by flags replaces
 # the list of the file.
 
@@ -30,6 +31,10 @@ software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises ag
 # true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
 # 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.
 strict_channel_numbers = false
+# pool = "EDGEPOOL01"  # the [[edge_pool]] this process serves: it accepts that pool's
+#                      # credentials and names the issuer of any other pool's (auth.foreign_pool)
+# diagnostic_reasons = false  # true: a refused pool credential's 401 carries the reason
+#                             # sentence as its reason phrase (off: an empty phrase, as usual)
 
 [auth]
 # Static users: users = ["alice:a-long-password"], or tables:
@@ -72,6 +77,38 @@ key = ""
 
 [log]
 level = "info"         # trace, debug, info, warn, error, critical, off
+
+# --- Pools and MRAS (DESIGN.md §1, §3) ---------------------------------------------------
+# Relative paths (secrets file, api_key_file) start at this file's folder; a secret file's
+# trailing newline is stripped; a secret is at least 16 characters.
+#
+# [topology]
+# sip_domains = ["contoso.com"]            # identities MRAS hands credentials to
+# default_routing_domain = "contoso.com"   # one of sip_domains
+#
+# [[edge_pool]]                            # repeat for each pool
+# name = "EDGEPOOL01"
+# public_fqdn = "av1.contoso.com"          # what MRAS hands to this pool's internet clients
+# public_ips = ["203.0.113.10"]
+# internal_fqdn = "edge01.contoso.local"   # what MRAS hands to this pool's intranet clients
+# edges = [{ name = "edge01", internal_ip = "10.0.0.11", public_ip = "203.0.113.10" }]
+# authorized_internal_servers = ["pool01.contoso.com"]  # front ends allowed to ask MRAS
+# token_lifetime = "8h"                    # longest credential lifetime (1m to 7d)
+# # Keys: { id, file } or { id, value }. Several ids = rotation; the first one issues.
+# secrets = [{ id = "k1", file = "secrets/pool01-k1" }]
+# turn_udp_port = 3478                     # ports advertised to clients by MRAS
+# turn_tcp_port = 443
+#
+# [[frontend_pool]]                        # repeat for each front-end pool
+# name = "POOL01"
+# fqdn = "pool01.contoso.com"              # the name its TLS client certificate carries
+# edge_pool = "EDGEPOOL01"                 # the home edge pool of its users
+# addresses = ["10.0.0.21"]                # trusted source addresses on plain TCP (tests)
+# api_key = "..."                          # or api_key_file = "..."; for MRAS over HTTP
+#
+# [mras]
+# sip_listen = ["tls://10.0.0.11:5062"]    # tcp:// or tls://; none by default
+# http_listen = "127.0.0.1:8080"           # MRAS over HTTP (XML and TURN REST JSON)
 )avedge_toml";
 // clang-format on
 }  // namespace

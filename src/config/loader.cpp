@@ -3,115 +3,27 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "config/default_config.hpp"
 #include "config/durations.hpp"
+#include "config/loader_topology.hpp"
+#include "config/schema.hpp"
 #include "config/suggest.hpp"
+#include "config/toml_reader.hpp"
+#include "config/topology_check.hpp"
 #include "config/values.hpp"
 
 namespace avedge::config {
 
 namespace {
 
-struct KeySpec {
-  std::string_view key;
-  std::string_view example;  // a correct line, used in "fix:"
-};
-
-struct TableSpec {
-  std::string_view name;
-  std::vector<KeySpec> keys;
-};
-
-// The schema. Keep in step with config/default.toml.
-const std::vector<TableSpec>& schema() {
-  static const std::vector<TableSpec> s{
-      {"edge",
-       {{"pool", "pool = \"EDGEPOOL01\""},
-        {"realm", "realm = \"avedge.local\""},
-        {"listen", "listen = [\"udp://0.0.0.0:3478\", \"tcp+tls://0.0.0.0:443\"]"},
-        {"relay_ips", "relay_ips = [\"203.0.113.10\"]"},
-        {"relay_ports", "relay_ports = \"50000-59999\""},
-        {"workers", "workers = 0"},
-        {"software", "software = false"},
-        {"strict_channel_numbers", "strict_channel_numbers = false"}}},
-      {"auth",
-       {{"users", "users = [\"alice:a-long-password\"]"},
-        {"secrets", "secrets = [\"a-long-random-secret\"]"},
-        {"secret_files", "secret_files = [\"secrets/rest-k1\"]"},
-        {"dev_credentials", "dev_credentials = false"}}},
-      {"peers",
-       {{"deny", "deny = \"recommended\""},
-        {"allow", "allow = [\"10.1.0.0/16\"]"},
-        {"deny_extra", "deny_extra = [\"192.0.2.0/24\"]"}}},
-      {"quota",
-       {{"total", "total = 10000"}, {"per_user", "per_user = 100"}, {"per_ip", "per_ip = 200"}}},
-      {"lifetimes",
-       {{"default", "default = \"10m\""},
-        {"max", "max = \"1h\""},
-        {"permission", "permission = \"5m\""},
-        {"channel", "channel = \"10m\""},
-        {"nonce", "nonce = \"10m\""}}},
-      {"tls",
-       {{"cert", "cert = \"/etc/avedge/cert.pem\""}, {"key", "key = \"/etc/avedge/key.pem\""}}},
-      {"log", {{"level", "level = \"info\""}}},
-  };
-  return s;
-}
-
-// Tables of the topology model (DESIGN.md §1): accepted and not yet used.
-constexpr std::array<std::string_view, 3> kFutureTables{"topology", "edge_pool", "frontend_pool"};
-
-const TableSpec* find_table(std::string_view name) {
-  for (const auto& t : schema()) {
-    if (t.name == name) return &t;
-  }
-  return nullptr;
-}
-
-const KeySpec* find_key(const TableSpec& t, std::string_view key) {
-  for (const auto& k : t.keys) {
-    if (k.key == key) return &k;
-  }
-  return nullptr;
-}
-
-const char* type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    default:
-      return "a date or time";
-  }
-}
-
-std::string read_text_file(const std::filesystem::path& p, bool& ok) {
-  std::ifstream in(p, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Loader {
+class Loader : public TomlReader {
  public:
   Loader(std::string file, std::filesystem::path base_dir)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+      : TomlReader(std::move(file), std::move(base_dir)) {}
 
   LoadResult run(std::string_view text) {
     LoadResult r;
@@ -125,6 +37,8 @@ class Loader {
       return r;
     }
     for (auto&& [k, v] : root) walk_top(k, v);
+    // Cross-references of the topology (pool names), once every table is read.
+    check_topology(cfg_.topology, errors_);
     // toml++ iterates keys in sorted order; report in the order of the file.
     std::stable_sort(
         errors_.begin(), errors_.end(),
@@ -135,31 +49,20 @@ class Loader {
   }
 
  private:
-  SourcePos at(const toml::node& n) const { return SourcePos{file_, n.source().begin.line}; }
-  SourcePos at(const toml::key& k) const { return SourcePos{file_, k.source().begin.line}; }
-
-  void error(SourcePos where, std::string cause, std::string fix) {
-    errors_.push_back(ConfigError{std::move(where), std::move(cause), std::move(fix)});
-  }
-
-  void wrong_type(const toml::node& n, const KeySpec& spec, const char* expected) {
-    error(at(n), fmt::format("{}: expected {}, found {}", spec.key, expected, type_name(n)),
-          fmt::format("write {}", spec.example));
-  }
-
   void walk_top(const toml::key& k, const toml::node& v) {
     const std::string_view name = k.str();
-    for (auto f : kFutureTables) {
-      if (name == f) return;  // future work: the topology model
-    }
     const TableSpec* t = find_table(name);
     if (t == nullptr) {
       unknown_top(k);
       return;
     }
+    if (TopologyLoader::handles(name)) {
+      topology_.load(*t, v);
+      return;
+    }
     const toml::table* tbl = v.as_table();
     if (tbl == nullptr) {
-      error(at(v), fmt::format("{}: expected a table, found {}", name, type_name(v)),
+      error(at(v), fmt::format("{}: expected a table, found {}", name, toml_type_name(v)),
             fmt::format("write [{}] on a line of its own, then its keys below", name));
       return;
     }
@@ -179,104 +82,23 @@ class Loader {
     for (const auto& t : schema()) {
       if (find_key(t, name) != nullptr) {
         error(at(k),
-              fmt::format("unknown key \"{}\" at the top level; did you mean [{}] {}?", name,
-                          t.name, name),
-              fmt::format("move it below the [{}] line", t.name));
+              fmt::format("unknown key \"{}\" at the top level; did you mean {} {}?", name,
+                          table_label(t), name),
+              fmt::format("move it below the {} line", table_label(t)));
         return;
       }
     }
     std::vector<std::string_view> names;
     for (const auto& t : schema()) names.push_back(t.name);
-    for (auto f : kFutureTables) names.push_back(f);
     if (auto n = nearest(name, names)) {
-      error(at(k), fmt::format("unknown table \"{}\"; did you mean [{}]?", name, *n),
-            fmt::format("rename it to [{}]", *n));
+      const std::string label = table_label(*find_table(*n));
+      error(at(k), fmt::format("unknown table \"{}\"; did you mean {}?", name, label),
+            fmt::format("rename it to {}", label));
       return;
-    }
-    error(at(k), fmt::format("unknown key \"{}\"", name),
-          "known tables: [edge], [auth], [peers], [quota], [lifetimes], [tls], [log]");
-  }
-
-  void unknown_key(const TableSpec& t, const toml::key& k) {
-    const std::string_view name = k.str();
-    std::vector<std::string_view> keys;
-    for (const auto& s : t.keys) keys.push_back(s.key);
-    if (auto n = nearest(name, keys)) {
-      error(at(k),
-            fmt::format("unknown key \"{}\" in [{}]; did you mean \"{}\"?", name, t.name, *n),
-            fmt::format("write {}", find_key(t, *n)->example));
-      return;
-    }
-    for (const auto& other : schema()) {
-      if (const KeySpec* s = find_key(other, name)) {
-        error(at(k),
-              fmt::format("unknown key \"{}\" in [{}]; did you mean [{}] {}?", name, t.name,
-                          other.name, name),
-              fmt::format("move it below the [{}] line", other.name));
-        (void)s;
-        return;
-      }
     }
     std::string list;
-    for (auto key : keys) list += fmt::format("{}{}", list.empty() ? "" : ", ", key);
-    error(at(k), fmt::format("unknown key \"{}\" in [{}]", name, t.name),
-          fmt::format("known keys of [{}]: {}", t.name, list));
-  }
-
-  // --- typed getters -------------------------------------------------------
-
-  std::optional<std::string> get_string(const toml::node& n, const KeySpec& spec) {
-    if (auto s = n.value<std::string>(); s && n.is_string()) return s;
-    wrong_type(n, spec, "a string");
-    return std::nullopt;
-  }
-
-  std::optional<bool> get_bool(const toml::node& n, const KeySpec& spec) {
-    if (n.is_boolean()) return n.value<bool>();
-    wrong_type(n, spec, "true or false");
-    return std::nullopt;
-  }
-
-  std::optional<int64_t> get_int(const toml::node& n, const KeySpec& spec) {
-    if (n.is_integer()) return n.value<int64_t>();
-    wrong_type(n, spec, "an integer");
-    return std::nullopt;
-  }
-
-  // Calls f(element, text) for each string of an array of strings.
-  template <typename F>
-  void each_string(const toml::node& n, const KeySpec& spec, F&& f) {
-    const toml::array* arr = n.as_array();
-    if (arr == nullptr) {
-      wrong_type(n, spec, "an array of strings");
-      return;
-    }
-    for (const toml::node& e : *arr) {
-      if (!e.is_string()) {
-        wrong_type(e, spec, "an array of strings");
-        continue;
-      }
-      f(e, *e.value<std::string>());
-    }
-  }
-
-  // Parses a string value with p and stores it into out with its position.
-  template <typename T, typename P>
-  void string_value(const toml::node& n, const KeySpec& spec, P p, Located<T>& out) {
-    auto s = get_string(n, spec);
-    if (!s) return;
-    auto r = p(*s);
-    if (!r.ok()) {
-      errors_.push_back(value_error(at(n), spec.key, *s, r.problem));
-      return;
-    }
-    out = Located<T>{std::move(*r.value), at(n)};
-  }
-
-  std::filesystem::path resolve(const std::string& p) const {
-    std::filesystem::path path(p);
-    if (path.is_relative()) return base_dir_ / path;
-    return path;
+    for (const auto& t : schema()) list += (list.empty() ? "" : ", ") + table_label(t);
+    error(at(k), fmt::format("unknown key \"{}\"", name), "known tables: " + list);
   }
 
   // --- the tables ----------------------------------------------------------
@@ -294,7 +116,9 @@ class Loader {
   void apply_edge(const KeySpec& spec, const toml::node& v) {
     const std::string_view k = spec.key;
     if (k == "pool") {
-      (void)get_string(v, spec);  // the topology model (future work) uses it
+      if (auto s = get_string(v, spec)) cfg_.topology.this_pool = {*s, at(v)};
+    } else if (k == "diagnostic_reasons") {
+      if (auto b = get_bool(v, spec)) cfg_.topology.diagnostic_reasons = {*b, at(v)};
     } else if (k == "realm") {
       if (auto s = get_string(v, spec)) {
         if (s->empty() || s->size() > 127) {
@@ -391,24 +215,9 @@ class Loader {
       });
     } else if (k == "secret_files") {
       each_string(v, spec, [&](const toml::node& e, const std::string& s) {
-        bool ok = false;
-        std::string text = read_text_file(resolve(s), ok);
-        if (!ok) {
-          error(at(e), fmt::format("secret_files \"{}\": cannot read the file", s),
-                "check the path (relative paths start at the config file's folder) and its "
-                "permissions");
-          return;
+        if (auto text = read_secret_file(e, "secret_files", s)) {
+          cfg_.secrets.push_back({std::move(*text), at(e)});
         }
-        while (!text.empty() &&
-               (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-          text.pop_back();
-        }
-        if (text.size() < 16) {
-          error(at(e), fmt::format("secret_files \"{}\": secret shorter than 16 characters", s),
-                "write a long random secret into it, e.g. `openssl rand -hex 32 > FILE`");
-          return;
-        }
-        cfg_.secrets.push_back({std::move(text), at(e)});
       });
     } else if (k == "dev_credentials") {
       if (auto b = get_bool(v, spec)) cfg_.dev_credentials = {*b, at(v)};
@@ -512,10 +321,8 @@ class Loader {
     string_value(v, spec, parse_log_level, cfg_.log_level);
   }
 
-  std::string file_;
-  std::filesystem::path base_dir_;
   Config cfg_;
-  Errors errors_;
+  TopologyLoader topology_{*this, cfg_.topology};
 };
 
 }  // namespace
@@ -548,6 +355,11 @@ std::vector<std::string> known_keys() {
   std::vector<std::string> out;
   for (const auto& t : schema()) {
     for (const auto& k : t.keys) out.push_back(fmt::format("{}.{}", t.name, k.key));
+  }
+  for (const TableSpec* sub : {&edge_node_spec(), &pool_secret_spec()}) {
+    for (const auto& k : sub->keys) {
+      out.push_back(fmt::format("edge_pool.{}.{}", sub->name, k.key));
+    }
   }
   return out;
 }

@@ -19,6 +19,8 @@ turn::ServerConfig make_server_config(const Config& cfg) {
   s.ipv6_relay = cfg.relay_ip(Family::V6).has_value();
   s.software = cfg.software.value;
   s.strict_channel_numbers = cfg.strict_channel_numbers.value;
+  s.pool_name = cfg.topology.this_pool.value;
+  s.diagnostic_reasons = cfg.topology.diagnostic_reasons.value;
   return s;
 }
 
@@ -29,7 +31,20 @@ std::shared_ptr<auth::CredentialStore> make_credentials(const Config& cfg) {
   secrets.reserve(cfg.secrets.size());
   for (const auto& s : cfg.secrets) secrets.push_back(s.value);
   store->set_rest_secrets(std::move(secrets));
+  // Pool credentials: this edge accepts those of its own pool under any listed key (DESIGN.md §3).
+  if (!cfg.topology.this_pool.value.empty()) {
+    store->set_pool(cfg.topology.this_pool.value,
+                    pool_keys(cfg.topology, cfg.topology.this_pool.value));
+  }
   return store;
+}
+
+std::vector<auth::PoolKey> pool_keys(const Topology& t, std::string_view pool) {
+  std::vector<auth::PoolKey> keys;
+  if (const EdgePool* p = t.find_pool(pool)) {
+    for (const auto& s : p->secrets) keys.push_back(auth::PoolKey{s.id.value, s.value.value});
+  }
+  return keys;
 }
 
 std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg) {

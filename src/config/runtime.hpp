@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "auth/credentials.hpp"
 #include "config/config.hpp"
@@ -14,7 +15,11 @@
 namespace avedge::config {
 
 turn::ServerConfig make_server_config(const Config& cfg);
+// Static users, REST secrets and, with [edge] pool, the keys of this edge's pool.
 std::shared_ptr<auth::CredentialStore> make_credentials(const Config& cfg);
+// The keys of an edge pool in the order of the file (the first one issues); empty when the
+// pool is unknown or has no secrets.
+std::vector<auth::PoolKey> pool_keys(const Topology& t, std::string_view pool);
 // Recommended denies unless deny = "none"; allow and deny_extra; the relay addresses of this
 // edge are always allowed (two clients of one edge can talk).
 std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg);

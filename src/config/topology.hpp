@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.hpp"
+#include "config/model_basics.hpp"
+#include "core/address.hpp"
+#include "core/clock.hpp"
 
 namespace avedge::config {
 
@@ -25,13 +27,13 @@ struct EdgeNode {
 };
 
 struct EdgePool {
-  Located<std::string> name;           // "EDGEPOOL01"
-  Located<std::string> public_fqdn;    // what MRAS hands to this pool's internet clients
+  Located<std::string> name;         // "EDGEPOOL01"
+  Located<std::string> public_fqdn;  // what MRAS hands to this pool's internet clients
   std::vector<Located<IpAddress>> public_ips;
   Located<std::string> internal_fqdn;  // what MRAS hands to this pool's intranet clients
   std::vector<EdgeNode> edges;
   std::vector<Located<std::string>> authorized_internal_servers;  // front-end FQDNs
-  Located<Seconds> token_lifetime{Seconds{8 * 3600}};            // maximum credential lifetime
+  Located<Seconds> token_lifetime{Seconds{8 * 3600}};             // maximum credential lifetime
   std::vector<PoolSecret> secrets;
   Located<uint16_t> turn_udp_port{3478};  // ports advertised in the mediaRelayList / uris
   Located<uint16_t> turn_tcp_port{443};
@@ -48,7 +50,7 @@ struct FrontendPool {
 };
 
 struct MrasConfig {
-  std::vector<Listener> sip_listen;   // tcp:// and tls:// only; default none
+  std::vector<Listener> sip_listen;              // tcp:// and tls:// only; default none
   std::optional<Located<Endpoint>> http_listen;  // plain HTTP on loopback by default when set
 };
 
@@ -57,8 +59,8 @@ struct Topology {
   Located<std::string> default_routing_domain;
   std::vector<EdgePool> edge_pools;
   std::vector<FrontendPool> frontend_pools;
-  Located<std::string> this_pool;             // [edge] pool: which pool this process serves
-  Located<bool> diagnostic_reasons{false};    // [edge] diagnostic_reasons: sentences in 401s
+  Located<std::string> this_pool;           // [edge] pool: which pool this process serves
+  Located<bool> diagnostic_reasons{false};  // [edge] diagnostic_reasons: sentences in 401s
   MrasConfig mras;
 
   [[nodiscard]] const EdgePool* find_pool(std::string_view name) const;
@@ -69,3 +71,6 @@ struct Topology {
 };
 
 }  // namespace avedge::config
+
+// config::Config holds a Topology; users of this header get Config as well.
+#include "config/config.hpp"  // IWYU pragma: export

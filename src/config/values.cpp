@@ -145,4 +145,44 @@ Parsed<bool> parse_peers_deny(std::string_view text) {
   return Parsed<bool>::bad("unknown value", "write \"recommended\" (the safe default) or \"none\"");
 }
 
+Parsed<std::string> parse_dns_name(std::string_view text) {
+  const char* const fix = "write a host name such as \"av1.contoso.com\"";
+  if (text.empty() || text.size() > 253)
+    return Parsed<std::string>::bad("1 to 253 characters", fix);
+  size_t label = 0;
+  for (char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (c == '.') {
+      if (label == 0) return Parsed<std::string>::bad("empty label", fix);
+      label = 0;
+      continue;
+    }
+    if (!alnum && c != '-') {
+      return Parsed<std::string>::bad(fmt::format("'{}' is not allowed in a host name", c), fix);
+    }
+    if (++label > 63) return Parsed<std::string>::bad("a label is longer than 63 characters", fix);
+  }
+  if (label == 0 && text.back() != '.') return Parsed<std::string>::bad("empty label", fix);
+  return Parsed<std::string>::good(std::string(text));
+}
+
+Parsed<std::string> parse_token(std::string_view text, size_t max, std::string_view example) {
+  const std::string fix = fmt::format("write {}", example);
+  if (text.empty() || text.size() > max) {
+    return Parsed<std::string>::bad(fmt::format("must be 1 to {} characters", max), fix);
+  }
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7f) {
+      return Parsed<std::string>::bad("only printable ASCII characters without spaces", fix);
+    }
+  }
+  return Parsed<std::string>::good(std::string(text));
+}
+
+Parsed<Endpoint> parse_endpoint(std::string_view text) {
+  if (auto e = Endpoint::parse(text)) return Parsed<Endpoint>::good(*e);
+  return Parsed<Endpoint>::bad("not IP:PORT", "write \"127.0.0.1:8080\" or \"[::1]:8080\"");
+}
+
 }  // namespace avedge::config

@@ -23,5 +23,11 @@ Parsed<std::string> parse_log_level(std::string_view text);
 // "recommended" → true, "none" → false
 Parsed<bool> parse_peers_deny(std::string_view text);
 Parsed<std::string> parse_user_name(std::string_view text);
+// "av1.contoso.com": letters, digits, '-' and '.', labels of 1-63, at most 253 (RFC 1035 §2.3.4).
+Parsed<std::string> parse_dns_name(std::string_view text);
+// A pool name or key id: 1 to max printable ASCII characters, no spaces ("EDGEPOOL01", "k1").
+Parsed<std::string> parse_token(std::string_view text, size_t max, std::string_view example);
+// "127.0.0.1:8080", "[::1]:8080"
+Parsed<Endpoint> parse_endpoint(std::string_view text);
 
 }  // namespace avedge::config

@@ -47,6 +47,8 @@ enum class Event : uint16_t {
   AuthWrongRealm,            // 401
   AuthWrongUser,             // 441: another user on this allocation
   AuthBidDown,               // 400: PASSWORD-ALGORITHMS mismatch
+  AuthForeignPool,           // 401: a pool credential issued by another edge pool
+  AuthUnknownKeyId,          // 401: this pool's credential under a key id not listed here
   RequestMalformed = 3000,   // 400
   RequestUnknownAttribute,   // 420
   AllocationMismatch,        // 437

@@ -50,6 +50,10 @@ const char* reason_code(Event e) {
       return "auth.wrong_user";
     case Event::AuthBidDown:
       return "auth.bid_down";
+    case Event::AuthForeignPool:
+      return "auth.foreign_pool";
+    case Event::AuthUnknownKeyId:
+      return "auth.unknown_key_id";
     case Event::RequestMalformed:
       return "request.malformed";
     case Event::RequestUnknownAttribute:

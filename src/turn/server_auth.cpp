@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "turn/pool_rejection.hpp"
 #include "turn/server_impl.hpp"
 
 namespace avedge::turn {
@@ -27,12 +28,25 @@ bool same_algorithm_list(const stun::Attribute& a, std::span<const uint16_t> off
   return true;
 }
 
+Event event_for(auth::LookupStatus s) {
+  switch (s) {
+    case auth::LookupStatus::Expired:
+      return Event::AuthExpiredCredential;
+    case auth::LookupStatus::ForeignPool:
+      return Event::AuthForeignPool;
+    case auth::LookupStatus::UnknownKeyId:
+      return Event::AuthUnknownKeyId;
+    default:
+      return Event::AuthUnknownUser;
+  }
+}
+
 }  // namespace
 
 void Server::Impl::send_challenge(const ClientTuple& from, const stun::Message& m, uint16_t code,
-                                  const Now& now) {
+                                  const Now& now, std::string_view reason) {
   auto b = begin(m, stun::Class::Error);
-  b.add_error_code(code, "");
+  b.add_error_code(code, reason);
   b.add_string(stun::attr::Realm, creds->realm());
   b.add_string(stun::attr::Nonce, nonces->issue(from.client, now.unix));
   b.add_password_algorithms(offered_algorithms(cfg));
@@ -114,9 +128,18 @@ std::optional<AuthContext> Server::Impl::authenticate(const ClientTuple& from,
 
   auto found = creds->lookup(ctx.username, now.unix);
   if (found.status != auth::LookupStatus::Ok) {
-    emit(found.status == auth::LookupStatus::Expired ? Event::AuthExpiredCredential
-                                                     : Event::AuthUnknownUser,
-         &from, ctx.username, auth::to_string(found.status));
+    if (found.pool_info) {
+      // A pool credential this edge cannot accept: still the RFC's answer, 401 with a fresh
+      // nonce (RFC 8489 §9.2.4), but the event (and, opted in, the reason phrase) says which
+      // pool issued it and what to check.
+      const auto why =
+          describe_pool_rejection(found.status, *found.pool_info, cfg.pool_name, now.unix);
+      emit(event_for(found.status), &from, found.pool_info->identity, why.sentence);
+      send_challenge(from, m, stun::error::Unauthenticated, now,
+                     cfg.diagnostic_reasons ? std::string_view(why.reason_phrase) : "");
+      return std::nullopt;
+    }
+    emit(event_for(found.status), &from, ctx.username, auth::to_string(found.status));
     send_challenge(from, m, stun::error::Unauthenticated, now);
     return std::nullopt;
   }
@@ -131,7 +154,14 @@ std::optional<AuthContext> Server::Impl::authenticate(const ClientTuple& from,
       return ctx;
     }
   }
-  emit(Event::AuthBadIntegrity, &from, ctx.username);
+  if (found.pool_info) {
+    // The username decodes and names a key we hold, but the HMAC does not match.
+    const std::string detail =
+        "password does not match " + found.pool_info->pool + " key " + found.pool_info->key_id;
+    emit(Event::AuthBadIntegrity, &from, found.pool_info->identity, detail);
+  } else {
+    emit(Event::AuthBadIntegrity, &from, ctx.username);
+  }
   send_challenge(from, m, stun::error::Unauthenticated, now);
   return std::nullopt;
 }

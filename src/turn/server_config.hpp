@@ -26,10 +26,15 @@ struct ServerConfig {
   bool ipv6_relay = false;
   bool software = false;  // SOFTWARE attribute (off by default: RFC 8656 §21.1.6)
   std::string software_name = "avedge";
-  bool sha256_integrity = true;
+  bool sha256_integrity = true;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
   // true: only RFC 8656's channels 0x4000-0x4FFF; false: also RFC 5766's 0x5000-0x7FFF,
   // which older clients (coturn 4.6's uclient) still pick.
-  bool strict_channel_numbers = false;  // offer PASSWORD-ALGORITHMS SHA-256 and MD5
+  bool strict_channel_numbers = false;
+  // The edge pool this server belongs to ([edge] pool), named in pool-aware rejections.
+  std::string pool_name;
+  // true: a rejected pool credential's 401 carries the diagnostic sentence as its reason
+  // phrase ([edge] diagnostic_reasons); false: an empty reason phrase.
+  bool diagnostic_reasons = false;
 };
 
 // The lifetime granted for a requested LIFETIME (RFC 8656 §7.2 for Allocate, §8 for Refresh).

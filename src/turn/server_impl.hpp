@@ -64,8 +64,9 @@ struct Server::Impl {
   // Returns the proven identity, or nullopt after it has answered the error itself.
   std::optional<AuthContext> authenticate(const ClientTuple& from, const stun::Message& m,
                                           const Now& now);
+  // reason: the ERROR-CODE reason phrase, empty unless diagnostic_reasons (RFC 8489 §14.8).
   void send_challenge(const ClientTuple& from, const stun::Message& m, uint16_t code,
-                      const Now& now);
+                      const Now& now, std::string_view reason = {});
 
   // --- responses (server_responses.cpp) ---
   stun::Builder begin(const stun::Message& req, stun::Class cls);

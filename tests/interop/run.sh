@@ -4,7 +4,7 @@
 #   INTEROP_SERVER=coturn bash tests/interop/run.sh  # self-check against coturn
 #   AVEDGE_BIN=build-asan/avedge bash tests/interop/run.sh
 #   INTEROP_ONLY="t_uclient t_chromium" bash tests/interop/run.sh
-#   INTEROP_OWN_SERVER_RECIPES="t_peer_policy" (avedge-only recipes that start their own server)
+#   INTEROP_OWN_SERVER_RECIPES="t_pools" (avedge-only recipes that start their own server)
 #
 # 1. picks free ports (23000-23999), writes a self-signed cert (SAN 127.0.0.1)
 # 2. starts tshark on lo, port $TURN_PORT, under timeout

@@ -41,7 +41,7 @@ TEST(Loader, KeepsFileAndLine) {
 }
 
 TEST(Loader, AcceptsTheDesignShape) {
-  // DESIGN.md §1: the topology tables are accepted (and not used yet).
+  // DESIGN.md §1: the topology tables (loader_topology_test.cpp has the details).
   const char* text = R"(
 [topology]
 sip_domains = ["contoso.com"]
@@ -50,10 +50,12 @@ default_routing_domain = "contoso.com"
 [[edge_pool]]
 name = "EDGEPOOL01"
 public_fqdn = "av1.contoso.com"
-secrets = [{ id = "k1", file = "secrets/pool01-k1" }]
+secrets = [{ id = "k1", value = "0123456789abcdef0123" }]
 
 [[frontend_pool]]
 name = "POOL01"
+fqdn = "pool01.contoso.com"
+edge_pool = "EDGEPOOL01"
 
 [edge]
 pool = "EDGEPOOL01"

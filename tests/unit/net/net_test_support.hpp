@@ -35,7 +35,9 @@ struct TestConfig {
     const std::string text =
         "[edge]\nrealm = \"test\"\nlisten = [" + listen +
         "]\nrelay_ips = [\"127.0.0.1\"]\nrelay_ports = \"40000-49999\"\nworkers = " +
-        std::to_string(workers) + "\n[auth]\nusers = [\"alice:secret\"]\n";
+        std::to_string(workers) + "\n[auth]\nusers = [\"alice:secret\"]\n" +
+        // Test peers are sockets on 127.0.0.1 with ephemeral ports, outside the relay range.
+        "[peers]\nallow = [\"127.0.0.0/8\"]\n";
     config::LoadResult r = config::load_string(text, "test.toml");
     EXPECT_TRUE(r.ok());
     cfg = std::move(r.config);

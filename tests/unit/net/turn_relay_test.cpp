@@ -115,7 +115,7 @@ TEST_P(TurnRelay, AllocateSendAndReceive) {
   EXPECT_GE(relayed->port, 40000);
   EXPECT_LE(relayed->port, 49999);
 
-  // 3. A peer on 127.0.0.1: allowed because it is this edge's own relay address.
+  // 3. A peer on 127.0.0.1 (allowed by the test config's [peers] allow).
   const int peer = udp_socket();
   const Endpoint peer_ep = local_of(peer);
   c.send(authed(stun::method::CreatePermission,

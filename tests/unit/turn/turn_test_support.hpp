@@ -67,7 +67,11 @@ class FakeIo : public Io {
     return e;
   }
   void close_relay(uint32_t id) override { open.erase(id); }
-  void event(const EventInfo& info) override { events.push_back(info.event); }
+  std::vector<std::string> details;  // EventInfo::detail, copied (it is a view)
+  void event(const EventInfo& info) override {
+    events.push_back(info.event);
+    details.emplace_back(info.detail);
+  }
 
   bool saw(Event e) const {
     for (auto x : events) {

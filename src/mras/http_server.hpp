@@ -1,0 +1,47 @@
+// MRAS over HTTP for web apps (issue 3 item 6): POST /mras (or /api/v1/mras) with the
+// [MS-AVEDGEA] XML, and GET /api/v1/turn-credentials?user=...&ttl=... returning TURN REST JSON
+// {username, password, ttl, uris}. Callers authenticate with `Authorization: Bearer <key>` or
+// `X-Api-Key: <key>`, matched against frontend_pool.api_key. Runs cpp-httplib on its own thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "mras/credential_service.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace avedge::mras {
+
+class HttpServer {
+ public:
+  HttpServer(const CredentialService& svc, Counters& counters);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds (port 0: ephemeral) and starts the server thread; returns the bound port.
+  // Throws std::runtime_error when the address cannot be bound.
+  uint16_t start(const Endpoint& at);
+  void stop();
+
+ private:
+  void post_xml(const httplib::Request& req, httplib::Response& res) const;
+  void get_turn(const httplib::Request& req, httplib::Response& res) const;
+
+  const CredentialService& svc_;
+  Counters& counters_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+// The API key of a request: `Authorization: Bearer <key>` or `X-Api-Key: <key>`; "" if none.
+std::string api_key_of(std::string_view authorization, std::string_view x_api_key);
+
+}  // namespace avedge::mras
