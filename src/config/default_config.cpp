@@ -52,7 +52,8 @@ dev_credentials = true
 [peers]
 # "recommended" denies loopback, private, link-local, metadata and other special ranges
 # (SECURITY.md §2.2); "none" denies nothing but the unspecified addresses. This edge's own
-# relay addresses are always allowed, so two clients of this edge can talk even on 127.0.0.1.
+# relay addresses are allowed on relay ports only, so two clients of this edge can talk even on
+# 127.0.0.1 while the host's other services stay out of reach (unless `allow` names them).
 deny = "recommended"
 allow = []             # CIDRs allowed despite the denies, e.g. ["10.1.0.0/16"]
 deny_extra = []        # more CIDRs to deny
