@@ -12,6 +12,7 @@
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
 #include "config/self_signed_cert.hpp"
+#include "mras/service.hpp"
 #include "net/server_runner.hpp"
 
 namespace avedge::cli {
@@ -80,19 +81,43 @@ int run_serve(ServeOptions& o) {
     fmt::print(stderr, "avedge: cannot generate the self-signed certificate: {}\n", tls_error);
     return kExitRuntime;
   }
-  if (cfg.users.empty() && cfg.secrets.empty()) {
+  const bool pool_keys = [&] {
+    const auto* pool = cfg.topology.find_pool(cfg.topology.this_pool.value);
+    return pool != nullptr && !pool->secrets.empty();
+  }();
+  if (cfg.users.empty() && cfg.secrets.empty() && !pool_keys) {
     spdlog::warn("no user and no secret configured: only STUN Binding will succeed");
   }
 
   const unsigned workers = cfg.workers.value != 0
                                ? cfg.workers.value
                                : std::max(1U, std::thread::hardware_concurrency());
-  return net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
+  // MRAS (issue 3) runs beside the relay on its own thread; nothing starts without [mras].
+  mras::Service mras_service(cfg);
+  try {
+    mras_service.start();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "avedge: MRAS: {}\n", e.what());
+    return kExitRuntime;
+  }
+  const int rc = net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
     BannerInput in{&cfg, bound, dev, generated_cert, workers};
     fmt::print("{}", make_banner(in));
+    const auto& sip = cfg.topology.mras.sip_listen;
+    const auto sip_ports = mras_service.sip_ports();
+    for (size_t i = 0; i < sip.size() && i < sip_ports.size(); ++i) {
+      fmt::print("  mras    sip {}://{}\n", config::scheme(sip[i].kind),
+                 Endpoint{sip[i].endpoint.ip, sip_ports[i]}.to_string());
+    }
+    if (auto p = mras_service.http_port()) {
+      fmt::print("  mras    http://{}\n",
+                 Endpoint{cfg.topology.mras.http_listen->value.ip, *p}.to_string());
+    }
     fmt::print("avedge: ready\n");
     std::fflush(stdout);
   });
+  mras_service.stop();
+  return rc;
 }
 
 }  // namespace avedge::cli

@@ -143,7 +143,15 @@ bool write_self_signed(const std::string& path, const std::vector<IpAddress>& ip
 
 std::optional<std::string> prepare_tls(Config& cfg, std::string& error) {
   error.clear();
-  if (!cfg.has_tls_listener() || !cfg.tls.cert.value.empty()) return std::nullopt;
+  // Relay listeners and MRAS SIP listeners share [tls] cert/key.
+  std::vector<const Listener*> tls_listeners;
+  for (const auto& l : cfg.listeners) {
+    if (l.uses_tls()) tls_listeners.push_back(&l);
+  }
+  for (const auto& l : cfg.topology.mras.sip_listen) {
+    if (l.uses_tls()) tls_listeners.push_back(&l);
+  }
+  if (tls_listeners.empty() || !cfg.tls.cert.value.empty()) return std::nullopt;
   std::vector<IpAddress> ips;
   auto add = [&ips](const IpAddress& ip) {
     for (const auto& x : ips) {
@@ -151,13 +159,12 @@ std::optional<std::string> prepare_tls(Config& cfg, std::string& error) {
     }
     ips.push_back(ip);
   };
-  for (const auto& l : cfg.listeners) {
-    if (!l.uses_tls()) continue;
-    if (l.endpoint.ip.is_unspecified()) {
-      add(l.endpoint.ip.is_v4() ? IpAddress::v4(127, 0, 0, 1) : *IpAddress::parse("::1"));
+  for (const Listener* l : tls_listeners) {
+    if (l->endpoint.ip.is_unspecified()) {
+      add(l->endpoint.ip.is_v4() ? IpAddress::v4(127, 0, 0, 1) : *IpAddress::parse("::1"));
       for (const auto& r : cfg.relay_ips) add(r.value);
     } else {
-      add(l.endpoint.ip);
+      add(l->endpoint.ip);
     }
   }
   auto dir = runtime_dir(error);
