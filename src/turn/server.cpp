@@ -158,8 +158,14 @@ void Server::Impl::destroy(const ClientTuple& t, Event why) {
   allocations.erase(it);
 }
 
+uint64_t Server::event_count(Event e) const {
+  return impl_->event_counts[Impl::event_slot(e)].load(std::memory_order_relaxed);
+}
+
 void Server::Impl::emit(Event e, const ClientTuple* t, std::string_view user,
-                        std::string_view detail) const {
+                        std::string_view detail) {
+  auto& c = event_counts[event_slot(e)];
+  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   io.event(EventInfo{e, t, user, detail});
 }
 

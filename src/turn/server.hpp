@@ -64,6 +64,9 @@ class Server {
   void set_credentials(std::shared_ptr<const auth::CredentialStore> creds);
 
   [[nodiscard]] size_t allocation_count() const;
+  // How often each event happened on this worker (refusals, drops, auth failures by reason).
+  // Written only by the worker's thread; safe to read from another (relaxed), for summing.
+  [[nodiscard]] uint64_t event_count(Event e) const;
   [[nodiscard]] std::vector<AllocationInfo> allocations(const Now& now) const;
 
  private:

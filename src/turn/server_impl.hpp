@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -42,6 +43,13 @@ struct Server::Impl {
   Io& io;
   uint32_t next_relay_id;
   uint64_t indication_seq = 0;
+  // One counter per Event (codes are 1000-1063, 2000-2063, ...): single writer, relaxed.
+  static constexpr size_t kEventSlots = 4 * 64;
+  static size_t event_slot(Event e) {
+    const unsigned code = static_cast<unsigned>(e);
+    return ((code / 1000 - 1) % 4) * 64 + (code % 1000) % 64;
+  }
+  std::array<std::atomic<uint64_t>, kEventSlots> event_counts{};
 
   std::unordered_map<ClientTuple, std::unique_ptr<Allocation>, ClientTupleHash> allocations;
   std::unordered_map<uint32_t, Allocation*> by_relay;
@@ -56,7 +64,7 @@ struct Server::Impl {
   void on_send_indication(const ClientTuple& from, const stun::Message& m, const Now& now);
   void on_binding(const ClientTuple& from, const stun::Message& m);
   void emit(Event e, const ClientTuple* t, std::string_view user = {},
-            std::string_view detail = {}) const;
+            std::string_view detail = {});
   Allocation* find(const ClientTuple& t);
   void destroy(const ClientTuple& t, Event why);
 

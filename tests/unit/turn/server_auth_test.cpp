@@ -53,6 +53,8 @@ TEST(ServerAuth, WrongPasswordGets401AndNoAllocation) {
   ASSERT_TRUE(r);
   EXPECT_EQ(error_code_of(*r), 401);
   EXPECT_TRUE(h.io.saw(Event::AuthBadIntegrity));
+  EXPECT_EQ(h.server->event_count(Event::AuthBadIntegrity), 1U);
+  EXPECT_EQ(h.server->event_count(Event::AuthUnknownUser), 0U);
   EXPECT_EQ(h.server->allocation_count(), 0U);
 }
 

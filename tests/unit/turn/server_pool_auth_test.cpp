@@ -61,6 +61,8 @@ TEST(ServerPoolAuth, ForeignPoolGets401WithFreshNonceAndTheEventNamesTheIssuer) 
   EXPECT_NE(r->msg.find(stun::attr::Realm), nullptr);
   EXPECT_EQ(reason_of(*r), "");  // diagnostic_reasons off
   EXPECT_TRUE(h.io.saw(Event::AuthForeignPool));
+  EXPECT_EQ(h.server->event_count(Event::AuthForeignPool), 1U);  // counted, per reason
+  EXPECT_EQ(h.server->event_count(Event::AuthBadIntegrity), 0U);
   EXPECT_STREQ(reason_code(Event::AuthForeignPool), "auth.foreign_pool");
   EXPECT_EQ(h.last_detail(Event::AuthForeignPool),
             "credential issued by EDGEPOOL02 for sip:bob@contoso.com, presented at EDGEPOOL01: "
