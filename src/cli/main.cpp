@@ -1,6 +1,7 @@
 // avedge: one binary, subcommands that read like the operator's job (DESIGN.md §1).
 #include <CLI/CLI.hpp>
 
+#include "cli/check_command.hpp"
 #include "cli/creds_command.hpp"
 #include "cli/serve_command.hpp"
 
@@ -17,10 +18,13 @@ int main(int argc, char** argv) {
   CLI::App* serve = avedge::cli::add_serve_command(app, serve_opts);
   avedge::cli::CredsOptions creds_opts;
   CLI::App* creds = avedge::cli::add_creds_command(app, creds_opts);
+  avedge::cli::CheckOptions check_opts;
+  CLI::App* check = avedge::cli::add_check_command(app, check_opts);
 
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return avedge::cli::run_serve(serve_opts);
   if (creds->parsed()) return avedge::cli::run_creds(creds_opts);
+  if (check->parsed()) return avedge::cli::run_check(check_opts);
   return 1;
 }

@@ -1,0 +1,76 @@
+#include "cli/check_command.hpp"
+
+#include <ifaddrs.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "config/finalize.hpp"
+#include "config/loader.hpp"
+#include "diag/check.hpp"
+
+namespace avedge::cli {
+
+namespace {
+
+constexpr int kExitCouldNotRun = 2;
+
+// The host facts of CheckEnv: interface addresses, the fd limit, the wall clock.
+diag::CheckEnv host_env() {
+  diag::CheckEnv env;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) == 0) {
+    env.local_addresses_known = true;
+    for (const ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+      if (a->ifa_addr == nullptr) continue;
+      if (auto ep = Endpoint::from_sockaddr(a->ifa_addr)) env.local_addresses.push_back(ep->ip);
+    }
+    freeifaddrs(list);
+  }
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    env.fd_limit = static_cast<uint64_t>(rl.rlim_cur);
+  }
+  env.now = static_cast<UnixSeconds>(std::time(nullptr));
+  return env;
+}
+
+}  // namespace
+
+CLI::App* add_check_command(CLI::App& app, CheckOptions& opts) {
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Lint the configuration and topology: each finding with file:line, what users "
+      "will experience, and the fix");
+  cmd->add_option("-c,--config", opts.config_file,
+                  "configuration file (default: the embedded default)");
+  cmd->add_flag("--json", opts.json, "print the findings as a JSON array");
+  return cmd;
+}
+
+int run_check(const CheckOptions& opts) {
+  const std::string name = opts.config_file.empty() ? "the embedded default" : opts.config_file;
+  config::LoadResult r = opts.config_file.empty() ? config::load_embedded_default()
+                                                  : config::load_file(opts.config_file);
+  if (r.ok()) {
+    if (auto errors = config::finalize(r.config); !errors.empty()) r.errors = std::move(errors);
+  }
+  if (!r.ok()) {
+    for (const auto& e : r.errors) fmt::print(stderr, "avedge: {}\n", e.to_string());
+    fmt::print(stderr, "avedge check: {} could not be loaded; fix the errors above first\n", name);
+    return kExitCouldNotRun;
+  }
+  const std::vector<diag::Finding> findings = diag::check_config(r.config, host_env());
+  if (opts.json) {
+    fmt::print("{}", diag::format_json(findings));
+  } else {
+    fmt::print("{}", diag::format_human(findings, name, isatty(STDOUT_FILENO) == 1));
+  }
+  return diag::exit_status(findings);
+}
+
+}  // namespace avedge::cli
