@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // As a datagram.
   ChannelData cd;
   if (parse_channel_data(in, cd)) {
-    check(cd.channel >= 0x4000 && cd.channel <= 0x7FFF);  // the RFC 5766 range, see channel_data.hpp
+    check(cd.channel >= 0x4000 &&
+          cd.channel <= 0x7FFF);  // the RFC 5766 range, see channel_data.hpp
     check(cd.data.data() == data + 4 && 4 + cd.data.size() <= size);
     static std::vector<uint8_t> out(4 + 65536 + 3);
     for (bool pad : {false, true}) {
