@@ -40,7 +40,7 @@ enum class Event : uint16_t {
   AuthMissing = 2000,        // request without MESSAGE-INTEGRITY: 401 challenge
   AuthBadRequest,            // missing USERNAME/REALM/NONCE: 400
   AuthStaleNonce,            // 438
-  AuthInvalidNonce,          // 401 with fresh nonce
+  AuthInvalidNonce,          // 438 with a fresh nonce (not issued to this address)
   AuthUnknownUser,           // 401
   AuthExpiredCredential,     // 401
   AuthBadIntegrity,          // 401
