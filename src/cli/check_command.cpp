@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "config/dev_credentials.hpp"
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
 #include "diag/check.hpp"
@@ -57,6 +58,8 @@ int run_check(const CheckOptions& opts) {
   config::LoadResult r = opts.config_file.empty() ? config::load_embedded_default()
                                                   : config::load_file(opts.config_file);
   if (r.ok()) {
+    // Check what `serve` would run: with dev_credentials the missing keys are generated there.
+    config::add_dev_credentials(r.config);
     if (auto errors = config::finalize(r.config); !errors.empty()) r.errors = std::move(errors);
   }
   if (!r.ok()) {

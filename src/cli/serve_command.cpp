@@ -110,8 +110,17 @@ int run_serve(ServeOptions& o) {
                  Endpoint{sip[i].endpoint.ip, sip_ports[i]}.to_string());
     }
     if (auto p = mras_service.http_port()) {
-      fmt::print("  mras    http://{}\n",
-                 Endpoint{cfg.topology.mras.http_listen->value.ip, *p}.to_string());
+      const Endpoint http{cfg.topology.mras.http_listen->value.ip, *p};
+      fmt::print("  mras    http://{}\n", http.to_string());
+      if (!dev.api_key.empty() && !cfg.topology.sip_domains.empty()) {
+        // A web app's view of MRAS (docs/MRAS.md): the development front end's generated key.
+        fmt::print(
+            "MRAS credentials for a web app (API key of {}, new at every start):\n"
+            "  curl -s -H 'Authorization: Bearer {}' "
+            "'http://{}/api/v1/turn-credentials?user=sip:alice@{}&ttl=3600'\n",
+            dev.api_key_frontend, dev.api_key, http.to_string(),
+            cfg.topology.sip_domains.front().value);
+      }
     }
     fmt::print("avedge: ready\n");
     std::fflush(stdout);

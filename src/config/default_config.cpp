@@ -31,7 +31,7 @@ software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises ag
 # true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
 # 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.
 strict_channel_numbers = false
-# pool = "EDGEPOOL01"  # the [[edge_pool]] this process serves: it accepts that pool's
+pool = "DEVPOOL"      # the [[edge_pool]] this process serves: it accepts that pool's
 #                      # credentials and names the issuer of any other pool's (auth.foreign_pool)
 # diagnostic_reasons = false  # true: a refused pool credential's 401 carries the reason
 #                             # sentence as its reason phrase (off: an empty phrase, as usual)
@@ -110,6 +110,30 @@ level = "info"         # trace, debug, info, warn, error, critical, off
 # [mras]
 # sip_listen = ["tls://10.0.0.11:5062"]    # tcp:// or tls://; none by default
 # http_listen = "127.0.0.1:8080"           # MRAS over HTTP (XML and TURN REST JSON)
+
+# The development pool of `make run`: MRAS over HTTP on 127.0.0.1:8080 hands credentials of
+# DEVPOOL (relay 127.0.0.1:3478 as "localhost") to the DEVFRONTEND front end. With
+# dev_credentials = true its key and the front end's API key are generated at each start and
+# printed with a curl line. Replace all of this with your own pools in production.
+[topology]
+sip_domains = ["avedge.test"]
+default_routing_domain = "avedge.test"
+
+[[edge_pool]]
+name = "DEVPOOL"
+public_fqdn = "localhost"
+internal_fqdn = "localhost"
+authorized_internal_servers = ["localhost"]
+turn_udp_port = 3478
+turn_tcp_port = 3478
+
+[[frontend_pool]]
+name = "DEVFRONTEND"
+fqdn = "localhost"
+edge_pool = "DEVPOOL"
+
+[mras]
+http_listen = "127.0.0.1:8080"
 )avedge_toml";
 // clang-format on
 }  // namespace
