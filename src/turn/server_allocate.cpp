@@ -24,10 +24,9 @@ struct FamilyRequest {
 
 // REQUESTED-ADDRESS-FAMILY and ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §7.2 steps 4-5 and §18.8,
 // RFC 8656 §18.10).
-FamilyRequest requested_families(const stun::Message& m, Family client_family) {
+FamilyRequest requested_families(const stun::Message& m) {
   FamilyRequest r;
   // Without REQUESTED-ADDRESS-FAMILY the relay is IPv4 (RFC 8656 §7.2), whatever the client uses.
-  (void)client_family;
   const auto* req = m.find(stun::attr::RequestedAddressFamily);
   const auto* add = m.find(stun::attr::AdditionalAddressFamily);
   if (req != nullptr && add != nullptr) {
@@ -111,7 +110,7 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
     }
   }
 
-  const auto fam = requested_families(m, from.client.ip.family);
+  const auto fam = requested_families(m);
   if (fam.error != 0) {
     emit(fam.error == stun::error::BadRequest ? Event::RequestMalformed
                                               : Event::AddressFamilyUnsupported,
