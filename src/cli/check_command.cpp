@@ -57,7 +57,11 @@ int run_check(const CheckOptions& opts) {
   const std::string name = opts.config_file.empty() ? "the embedded default" : opts.config_file;
   config::LoadResult r = opts.config_file.empty() ? config::load_embedded_default()
                                                   : config::load_file(opts.config_file);
-  if (r.ok()) {
+  // Errors with a rule id are explained by that rule below; any other error stops the check.
+  config::Errors deferred;
+  if (diag::only_rule_errors(r.errors)) {
+    deferred = std::move(r.errors);
+    r.errors.clear();
     // Check what `serve` would run: with dev_credentials the missing keys are generated there.
     config::add_dev_credentials(r.config);
     if (auto errors = config::finalize(r.config); !errors.empty()) r.errors = std::move(errors);
@@ -67,7 +71,7 @@ int run_check(const CheckOptions& opts) {
     fmt::print(stderr, "avedge check: {} could not be loaded; fix the errors above first\n", name);
     return kExitCouldNotRun;
   }
-  const std::vector<diag::Finding> findings = diag::check_config(r.config, host_env());
+  const std::vector<diag::Finding> findings = diag::check_loaded(r.config, deferred, host_env());
   if (opts.json) {
     fmt::print("{}", diag::format_json(findings));
   } else {

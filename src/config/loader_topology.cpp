@@ -12,6 +12,9 @@ namespace avedge::config {
 
 namespace {
 
+// Longest pool credential lifetime (issue 4: "token lifetime outside 1 minute to 180 days").
+constexpr int64_t kMaxTokenLifetimeDays = 180;
+
 constexpr std::array<std::string_view, 4> kTables{"topology", "edge_pool", "frontend_pool", "mras"};
 
 // Calls f(spec, value) for each known key of tbl and reports the unknown ones.
@@ -195,13 +198,14 @@ void TopologyLoader::edge_pool_key(EdgePool& p, const KeySpec& spec, const toml:
     }
     r_.string_value(v, spec, parse_duration, d);
     if (d.where.line == 0) return;  // reported
-    if (d.value < Seconds{60} || d.value > Seconds{7 * 24 * 3600}) {
-      r_.error(d.where,
-               fmt::format("token_lifetime \"{}\": must be 1m to 7d", format_duration(d.value)),
-               "write token_lifetime = \"8h\"");
-      return;
-    }
+    // Kept even when out of range, so `avedge check` can explain it as AVE-TOKEN-001.
     p.token_lifetime = d;
+    if (d.value < Seconds{60} || d.value > Seconds{kMaxTokenLifetimeDays * 24 * 3600}) {
+      r_.rule_error(d.where,
+                    fmt::format("token_lifetime \"{}\": must be 1m to {}d",
+                                format_duration(d.value), kMaxTokenLifetimeDays),
+                    "write token_lifetime = \"8h\"", "AVE-TOKEN-001");
+    }
   } else if (k == "turn_udp_port") {
     if (auto port = port_value(v, spec)) p.turn_udp_port = *port;
   } else if (k == "turn_tcp_port") {
@@ -283,10 +287,11 @@ void TopologyLoader::secrets(EdgePool& p, const KeySpec& spec, const toml::node&
         if (read) s.value = {std::move(*read), r_.at(val)};
         bad = bad || !read;
       } else if (text->size() < auth::kMinPoolSecret) {
-        // The value is never echoed.
-        r_.error(r_.at(val), "secrets value: shorter than 16 characters",
-                 "use a long random secret, e.g. the output of `openssl rand -hex 32`");
-        bad = true;
+        // The value is never echoed. Kept so `avedge check` can explain it as AVE-SECRET-002.
+        r_.rule_error(r_.at(val), "secrets value: shorter than 16 characters",
+                      "use a long random secret, e.g. the output of `openssl rand -hex 32`",
+                      "AVE-SECRET-002");
+        s.value = {std::move(*text), r_.at(val)};
       } else {
         s.value = {std::move(*text), r_.at(val)};
       }

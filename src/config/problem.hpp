@@ -35,6 +35,9 @@ struct ConfigError {
   SourcePos where;
   std::string cause;
   std::string fix;
+  // Set for a problem that `avedge check` reports itself as this rule (with the user impact):
+  // the loader keeps the value so the rule can see it; `serve` refuses it like any error.
+  std::string rule;
   [[nodiscard]] std::string to_string() const;
 };
 

@@ -37,6 +37,11 @@ class TomlReader {
     errors_.push_back(ConfigError{std::move(where), std::move(cause), std::move(fix)});
   }
   void add(ConfigError e) { errors_.push_back(std::move(e)); }
+  // A problem `avedge check` explains as `rule` (see ConfigError::rule).
+  void rule_error(SourcePos where, std::string cause, std::string fix, std::string rule) {
+    errors_.push_back(
+        ConfigError{std::move(where), std::move(cause), std::move(fix), std::move(rule)});
+  }
   Errors& errors() { return errors_; }
 
   void wrong_type(const toml::node& n, const KeySpec& spec, const char* expected);

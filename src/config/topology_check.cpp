@@ -68,7 +68,8 @@ void check_topology(const Topology& t, Errors& out) {
                     fmt::format("default_routing_domain \"{}\" is not one of sip_domains",
                                 t.default_routing_domain.value),
                     fmt::format("add it to sip_domains or write default_routing_domain = \"{}\"",
-                                t.sip_domains.front().value)});
+                                t.sip_domains.front().value),
+                    "AVE-DOMAIN-001"});
   }
 }
 

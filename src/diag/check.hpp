@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "config/model_basics.hpp"
+#include "config/problem.hpp"
 #include "core/address.hpp"
 #include "core/clock.hpp"
 
@@ -39,6 +40,12 @@ struct CheckEnv {
 
 // Every rule over cfg (loaded and finalized), in rule order.
 std::vector<Finding> check_config(const config::Config& cfg, const CheckEnv& env);
+
+// `avedge check` on a configuration whose only load errors carry a rule id (deferred: see
+// config::ConfigError::rule): check_config plus a finding for each deferred error no rule reported.
+bool only_rule_errors(const config::Errors& errors);
+std::vector<Finding> check_loaded(const config::Config& cfg, const config::Errors& deferred,
+                                  const CheckEnv& env);
 
 // Exit status of `avedge check` for these findings: 0 none (info only counts as clean), 1 some.
 int exit_status(const std::vector<Finding>& findings);

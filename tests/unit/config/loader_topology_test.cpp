@@ -210,7 +210,10 @@ secrets = [
             std::string::npos)
       << e;
   ASSERT_EQ(r.config.topology.edge_pools.size(), 1U);
-  ASSERT_EQ(r.config.topology.edge_pools[0].secrets.size(), 1U);
+  // k1 (too short) is kept for `avedge check` (rule AVE-SECRET-002, still an error) and k7.
+  ASSERT_EQ(r.config.topology.edge_pools[0].secrets.size(), 2U);
+  EXPECT_EQ(r.config.topology.edge_pools[0].secrets[0].id.value, "k1");
+  EXPECT_EQ(r.errors[0].rule, "AVE-SECRET-002");
 }
 
 TEST_F(TopologyLoad, CrossReferencesAreChecked) {
@@ -277,7 +280,7 @@ http_listen = "localhost:8080"
             std::string::npos)
       << e;
   EXPECT_NE(e.find("avedge.toml:4: [[edge_pool]] P2 has no public_fqdn"), std::string::npos) << e;
-  EXPECT_NE(e.find("avedge.toml:6: token_lifetime \"10s\": must be 1m to 7d"), std::string::npos)
+  EXPECT_NE(e.find("avedge.toml:6: token_lifetime \"10s\": must be 1m to 180d"), std::string::npos)
       << e;
   EXPECT_NE(e.find("avedge.toml:7: turn_udp_port 70000: must be 1 to 65535"), std::string::npos)
       << e;

@@ -177,15 +177,18 @@ TEST_F(Check, FrontendNotAuthorizedWithEmptyListPointsAtThePool) {
 }
 
 // Incident 3: the AD domain instead of the SIP domain as default routing domain. The loader
-// refuses it already (exit 2 of `avedge check`, with its error at the line); the rule says the
-// same on the model, with the impact.
+// keeps the value and tags its error with the rule, so `avedge check` reports the rule (with the
+// impact) instead of stopping, while `serve` still refuses the file.
 TEST_F(Check, IncidentAdDomainAsDefaultRoutingDomain) {
   const std::string text = edit(kClean, "default_routing_domain = \"contoso.com\"",
                                 "default_routing_domain = \"contoso.local\"");
   config::LoadResult r = config::load_string(text, "avedge.toml", dir_.string());
   ASSERT_EQ(r.errors.size(), 1U);
   EXPECT_EQ(r.errors[0].where.to_string(), "avedge.toml:10");
-  const auto fs = check_config(r.config, env_);
+  EXPECT_EQ(r.errors[0].rule, "AVE-DOMAIN-001");
+  ASSERT_TRUE(only_rule_errors(r.errors));
+  const auto fs = check_loaded(r.config, r.errors, env_);
+  ASSERT_EQ(fs.size(), 1U) << describe(fs);
   const Finding f = only(fs, "AVE-DOMAIN-001");
   EXPECT_EQ(f.severity, Severity::Error);
   EXPECT_EQ(f.where.to_string(), "avedge.toml:10");
@@ -234,12 +237,29 @@ TEST_F(Check, PoolWithoutSecrets) {
 }
 
 TEST_F(Check, ShortSecret) {
-  // The loader refuses short secrets; the rule guards models built otherwise.
-  config::Config cfg = load(kClean);
-  cfg.topology.edge_pools[1].secrets[0].value.value = "0123456789abcde";  // 15 bytes
-  const auto fs = check_config(cfg, env_);
+  // Through the loader: it refuses a short secret for `serve` but keeps it for the rule.
+  config::LoadResult r =
+      config::load_string(edit(kClean, "\"pool02-secret-key-number-one\"", "\"0123456789abcde\""),
+                          "avedge.toml", dir_.string());
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].rule, "AVE-SECRET-002");
+  const auto fs = check_loaded(r.config, r.errors, env_);
+  ASSERT_EQ(fs.size(), 1U) << describe(fs);
   const Finding f = only(fs, "AVE-SECRET-002");
   EXPECT_EQ(f.where.to_string(), "avedge.toml:28");
+  EXPECT_NE(f.fix.find("openssl rand"), std::string::npos) << f.fix;
+}
+
+// A rule-tagged load error that no rule reports still becomes a finding (never a silent pass).
+TEST_F(Check, DeferredErrorWithoutRuleFindingIsReported) {
+  const config::Config cfg = load(kClean);
+  const config::Errors deferred{config::ConfigError{
+      config::SourcePos{"avedge.toml", 3}, "something the rules missed", "the fix", "AVE-X-001"}};
+  const auto fs = check_loaded(cfg, deferred, env_);
+  const Finding f = only(fs, "AVE-X-001");
+  EXPECT_EQ(f.where.to_string(), "avedge.toml:3");
+  EXPECT_EQ(f.fix, "the fix");
+  EXPECT_FALSE(only_rule_errors(config::Errors{config::ConfigError{{}, "plain", "", ""}}));
 }
 
 TEST_F(Check, RelayRangeSmallerThanQuota) {
@@ -337,15 +357,22 @@ TEST_F(Check, ListenAddressesUncheckedWhenUnknown) {
 }
 
 TEST_F(Check, TokenLifetimeOutOfRange) {
-  config::Config cfg = load(edit(kClean, "authorized_internal_servers = [\"pool01.contoso.com\"]",
-                                 "authorized_internal_servers = [\"pool01.contoso.com\"]\n"
-                                 "token_lifetime = \"8h\""));
-  cfg.topology.edge_pools[0].token_lifetime.value = Seconds{30};
-  auto fs = check_config(cfg, env_);
+  const std::string with_lifetime =
+      edit(kClean, "authorized_internal_servers = [\"pool01.contoso.com\"]",
+           "authorized_internal_servers = [\"pool01.contoso.com\"]\ntoken_lifetime = \"30s\"");
+  config::LoadResult r = config::load_string(with_lifetime, "avedge.toml", dir_.string());
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].rule, "AVE-TOKEN-001");
+  auto fs = check_loaded(r.config, r.errors, env_);
+  ASSERT_EQ(fs.size(), 1U) << describe(fs);
   EXPECT_EQ(only(fs, "AVE-TOKEN-001").where.to_string(), "avedge.toml:19");
-  cfg.topology.edge_pools[0].token_lifetime.value = Seconds{181 * kDay};
-  fs = check_config(cfg, env_);
+  EXPECT_EQ(only(fs, "AVE-TOKEN-001").fix, "write token_lifetime = \"8h\"");
+  r = config::load_string(edit(with_lifetime, "\"30s\"", "\"181d\""), "avedge.toml", dir_.string());
+  fs = check_loaded(r.config, r.errors, env_);
   EXPECT_NE(only(fs, "AVE-TOKEN-001").impact.find("months"), std::string::npos);
+  // 180 days is the longest allowed.
+  r = config::load_string(edit(with_lifetime, "\"30s\"", "\"180d\""), "avedge.toml", dir_.string());
+  EXPECT_TRUE(r.ok());
 }
 
 TEST_F(Check, EdgePoolNotSet) {
