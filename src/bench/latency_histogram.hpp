@@ -1,0 +1,28 @@
+// Latency percentiles without storing samples: log-linear buckets (16 sub-buckets per power of
+// two, so a percentile is within about 6% of the true value) from 1 µs to about 1 minute.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace avedge::bench {
+
+class LatencyHistogram {
+ public:
+  void add(uint64_t nanoseconds);
+  [[nodiscard]] uint64_t count() const { return count_; }
+  // The upper edge of the bucket holding the q-quantile (0 < q <= 1), in nanoseconds; 0 empty.
+  [[nodiscard]] uint64_t quantile(double q) const;
+  [[nodiscard]] uint64_t max() const { return max_; }
+
+ private:
+  static constexpr unsigned kSub = 16;
+  static constexpr unsigned kPowers = 40;
+  static unsigned bucket_of(uint64_t ns);
+  static uint64_t upper_edge(unsigned bucket);
+  std::array<uint64_t, kSub * kPowers> buckets_{};
+  uint64_t count_ = 0;
+  uint64_t max_ = 0;
+};
+
+}  // namespace avedge::bench

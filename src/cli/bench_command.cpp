@@ -1,0 +1,93 @@
+#include "cli/bench_command.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace avedge::cli {
+
+namespace {
+constexpr int kExitUsage = 2;
+}
+
+CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
+  CLI::App* b = app.add_subcommand(
+      "bench", "TURN load generator: relay throughput, allocation setup rate, held allocations");
+  b->add_option("--server", o.server, "the edge's UDP listener, IP:PORT")->capture_default_str();
+  b->add_option("--mode", o.mode, "throughput, setup or hold")->capture_default_str();
+  b->add_option("--user", o.user, "static credential NAME:PASS");
+  b->add_option("--secret", o.bench.rest_secret, "TURN REST secret (one username per allocation)");
+  b->add_option("-n,--allocations", o.bench.allocations, "allocations")->capture_default_str();
+  b->add_option("--data", o.data, "channel (ChannelData) or send (Send/Data indications)")
+      ->capture_default_str();
+  b->add_flag("--both", o.both, "relay both ways (peer to client too), each at --rate");
+  b->add_option("--payload", o.bench.payload, "payload bytes (at least 24)")->capture_default_str();
+  b->add_option("--rate", o.bench.rate, "packets/s per direction, all allocations; 0 = max")
+      ->capture_default_str();
+  b->add_option("--duration", o.bench.duration, "seconds of traffic (or of holding)")
+      ->capture_default_str();
+  b->add_option("--batch", o.bench.batch, "packets per sendmmsg")->capture_default_str();
+  b->add_option("--window", o.bench.window, "handshakes in flight")->capture_default_str();
+  b->add_option("--client-ip", o.client_ip, "address of the client sockets")->capture_default_str();
+  b->add_option("--peer-ip", o.peer_ip,
+                "address of the peer socket (the edge must allow it: --allow-peer)")
+      ->capture_default_str();
+  b->add_flag("--json", o.json_only, "print only the JSON line");
+  return b;
+}
+
+int run_bench_command(BenchCommandOptions& o) {
+  bench::BenchOptions& b = o.bench;
+  const auto server = Endpoint::parse(o.server);
+  const auto client = IpAddress::parse(o.client_ip);
+  const auto peer = IpAddress::parse(o.peer_ip);
+  if (!server || !client || !peer) {
+    fmt::print(stderr,
+               "avedge bench: --server IP:PORT, --client-ip and --peer-ip must be "
+               "addresses\n");
+    return kExitUsage;
+  }
+  b.server = *server;
+  b.client_ip = *client;
+  b.peer_ip = *peer;
+  if (o.mode == "throughput") {
+    b.mode = bench::Mode::Throughput;
+  } else if (o.mode == "setup") {
+    b.mode = bench::Mode::Setup;
+  } else if (o.mode == "hold") {
+    b.mode = bench::Mode::Hold;
+  } else {
+    fmt::print(stderr, "avedge bench: --mode {}: write throughput, setup or hold\n", o.mode);
+    return kExitUsage;
+  }
+  if (o.data != "channel" && o.data != "send") {
+    fmt::print(stderr, "avedge bench: --data {}: write channel or send\n", o.data);
+    return kExitUsage;
+  }
+  b.channel_data = o.data == "channel";
+  b.both_directions = o.both;
+  if (const size_t colon = o.user.find(':'); colon != std::string::npos) {
+    b.username = o.user.substr(0, colon);
+    b.password = o.user.substr(colon + 1);
+  } else if (b.rest_secret.empty()) {
+    fmt::print(stderr, "avedge bench: give --user NAME:PASS or --secret SECRET\n");
+    return kExitUsage;
+  }
+  if (b.allocations == 0 || b.batch == 0 || b.window == 0) {
+    fmt::print(stderr, "avedge bench: --allocations, --batch and --window must be above 0\n");
+    return kExitUsage;
+  }
+  try {
+    const bench::BenchResult r = bench::run_bench(b);
+    if (!o.json_only) fmt::print(stderr, "{}", bench::format_result_human(r, b));
+    fmt::print("{}", bench::format_result_json(r, b));
+    std::fflush(stdout);
+    return r.failed == 0 && r.ready > 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "avedge bench: {}\n", e.what());
+    return kExitUsage;
+  }
+}
+
+}  // namespace avedge::cli

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A 10-second smoke of `avedge bench` against avedge (issue 7): correctness only, so the benchmark
+# cannot rot. At a low rate nothing may be lost, every allocation is made and deallocated, in
+# every mode (ChannelData both ways, Send/Data indications, setup rate with TURN REST users,
+# held allocations). Speed is never asserted here (bench/compare.sh measures it). avedge only.
+. "$(dirname "$0")/lib.sh"
+[ "$INTEROP_SERVER" = avedge ] || { echo "avedge only"; exit 0; }
+USE_EXTERNAL_SERVER=0
+SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+AVEDGE_EXTRA_ARGS="--secret $SECRET" start_server || { report "avedge starts" 1; summary; exit 1; }
+BENCH=("$AVEDGE_BIN" bench --server "$TURN_HOST:$TURN_PORT" --peer-ip 127.0.0.1 --json)
+
+field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$RUN_DIR/$1.json" | tr -d '"'; }
+run() { # name, bench flags...
+  local name=$1; shift
+  timeout 60 "${BENCH[@]}" "$@" >"$RUN_DIR/$name.json" 2>"$RUN_DIR/$name.err"
+  echo "  $name: $(cat "$RUN_DIR/$name.json")"
+}
+
+run channel_both --user "$TURN_USER:$TURN_PASS" -n 20 --rate 500 --both --duration 6
+[ "$(field channel_both ready)" = 20 ] && [ "$(field channel_both sent)" -ge 5000 ] &&
+  [ "$(field channel_both received)" = "$(field channel_both sent)" ] &&
+  [ "$(field channel_both deallocated)" = 20 ]
+report "bench: 20 allocations, ChannelData both ways at 500/s each for 6 s, nothing lost, all deallocated" $?
+
+run send_indications --user "$TURN_USER:$TURN_PASS" -n 10 --data send --rate 500 --duration 2
+[ "$(field send_indications ready)" = 10 ] && [ "$(field send_indications sent)" -ge 900 ] &&
+  [ "$(field send_indications received)" = "$(field send_indications sent)" ]
+report "bench: Send indications to the peer, nothing lost" $?
+
+run setup --secret "$SECRET" -n 150 --mode setup
+[ "$(field setup ready)" = 150 ] && [ "$(field setup failed)" = 0 ] &&
+  [ "$(field setup deallocated)" = 150 ] && awk "BEGIN{exit !($(field setup setup_rate) > 0)}"
+report "bench setup mode: 150 TURN REST allocations (401, Allocate, ChannelBind), rate reported" $?
+
+run hold --secret "$SECRET" -n 50 --mode hold --duration 1
+[ "$(field hold ready)" = 50 ] && [ "$(field hold deallocated)" = 50 ]
+report "bench hold mode: 50 allocations held and released" $?
+
+# A wrong password is reported, not hidden: exit 1 with the server's answer.
+timeout 20 "${BENCH[@]}" --user "$TURN_USER:wrong" -n 2 --duration 1 >"$RUN_DIR/wrong.json" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q '"first_error":"401' "$RUN_DIR/wrong.json"
+report "bench: a wrong password fails with exit 1 and the 401 in first_error (rc=$rc)" $?
+stop_server
+summary
