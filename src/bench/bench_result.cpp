@@ -27,9 +27,11 @@ std::string format_result_json(const BenchResult& r, const BenchOptions& o) {
       "\"p99_us\":{:.1f},\"p999_us\":{:.1f},\"max_us\":{:.1f},\"generator_cpu\":{:.3f},"
       "\"deallocated\":{}}}\n",
       to_string(r.mode), r.allocations, r.ready, r.failed, error, r.setup_seconds, r.setup_rate(),
-      o.channel_data ? "channel" : "send", o.both_directions ? 2 : 1, o.payload, o.rate,
-      r.traffic_seconds, r.sent, r.received, r.loss(), pps, us(r.p50_ns), us(r.p99_ns),
-      us(r.p999_ns), us(r.max_ns), r.generator_cpu, r.deallocated);
+      o.raw            ? "raw"
+      : o.channel_data ? "channel"
+                       : "send",
+      o.both_directions ? 2 : 1, o.payload, o.rate, r.traffic_seconds, r.sent, r.received, r.loss(),
+      pps, us(r.p50_ns), us(r.p99_ns), us(r.p999_ns), us(r.max_ns), r.generator_cpu, r.deallocated);
 }
 
 std::string format_result_human(const BenchResult& r, const BenchOptions& o) {
@@ -42,7 +44,10 @@ std::string format_result_human(const BenchResult& r, const BenchOptions& o) {
         "{} B {} {}\n",
         r.sent, r.received, r.loss() * 100, r.traffic_seconds,
         static_cast<double>(r.received) / r.traffic_seconds, o.payload,
-        o.channel_data ? "ChannelData" : "Send/Data", o.both_directions ? "both ways" : "to peer");
+        o.raw            ? "raw UDP"
+        : o.channel_data ? "ChannelData"
+                         : "Send/Data",
+        o.both_directions ? "both ways" : "to peer");
     out += fmt::format("latency: p50 {:.1f} µs, p99 {:.1f} µs, p99.9 {:.1f} µs, max {:.1f} µs\n",
                        us(r.p50_ns), us(r.p99_ns), us(r.p999_ns), us(r.max_ns));
     out += fmt::format("generator CPU: {:.0f}% of one core\n", r.generator_cpu * 100);

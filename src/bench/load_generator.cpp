@@ -136,6 +136,12 @@ class Generator {
     open_sockets();
     r_.mode = o_.mode;
     r_.allocations = o_.allocations;
+    if (o_.raw) {
+      r_.ready = o_.allocations;
+      for (auto& s : sessions_) prepare(s);
+      if (o_.mode == Mode::Throughput) traffic();
+      return r_;
+    }
     const uint64_t t0 = now_ns();
     drive([&](const Session& s) { return s.hs.state() == TurnHandshake::State::Idle; },
           [&](Session& s) { return s.hs.start(); });
@@ -160,7 +166,7 @@ class Generator {
     raise_fd_limit();
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1 failed");
-    peer_fd_ = open_udp(Endpoint{o_.peer_ip, 0}, nullptr);
+    peer_fd_ = open_udp(Endpoint{o_.peer_ip, o_.peer_port}, nullptr);
     size_buffers(peer_fd_, kBufferBytes);
     sockaddr_storage sa{};
     socklen_t len = sizeof sa;
@@ -274,6 +280,10 @@ class Generator {
 
   void on_client(Session& s, std::span<const uint8_t> b) {
     if (b.empty()) return;
+    if (o_.raw) {
+      count(b);
+      return;
+    }
     if (wire::classify(b[0]) == wire::Kind::ChannelData) {
       wire::ChannelData cd;
       if (wire::parse_channel_data(b, cd)) count(cd.data);
@@ -300,10 +310,13 @@ class Generator {
 
   // The packet templates of a ready session, and its relay address for the peer's sends.
   void prepare(Session& s) {
-    s.relay_len = s.hs.relay().to_sockaddr(s.relay_sa);
+    s.relay_len = (o_.raw ? o_.server : s.hs.relay()).to_sockaddr(s.relay_sa);
     std::vector<uint8_t> payload(o_.payload, 0);
     Template& t = s.to_peer;
-    if (o_.channel_data) {
+    if (o_.raw) {
+      t.bytes = payload;
+      t.payload_at = 0;
+    } else if (o_.channel_data) {
       t.bytes.resize(4 + payload.size());
       wire::encode_channel_data(t.bytes, kFirstChannel, payload, false);  // UDP: no padding
       t.payload_at = 4;
@@ -361,7 +374,7 @@ class Generator {
     zeros_.assign(std::max(o_.payload, kStampSize), 0);
     std::vector<uint32_t> live;
     for (uint32_t i = 0; i < sessions_.size(); ++i) {
-      if (sessions_[i].hs.state() == TurnHandshake::State::Ready) live.push_back(i);
+      if (o_.raw || sessions_[i].hs.state() == TurnHandshake::State::Ready) live.push_back(i);
     }
     const double cpu0 = cpu_seconds();
     const uint64_t t0 = now_ns();

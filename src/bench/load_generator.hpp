@@ -33,9 +33,13 @@ struct BenchOptions {
   size_t payload = 160;
   uint64_t rate = 0;  // packets per second per direction, all allocations together; 0: max
   double duration = 10;
-  unsigned window = 200;  // handshakes in flight at once
-  double timeout = 3;     // per request, with retransmissions at 0.5 s
-  unsigned batch = 32;    // packets per sendmmsg
+  unsigned window = 200;   // handshakes in flight at once
+  double timeout = 3;      // per request, with retransmissions at 0.5 s
+  unsigned batch = 32;     // packets per sendmmsg
+  uint16_t peer_port = 0;  // 0: any
+  // No TURN: the payloads go straight to `server`, a bare UDP forwarder (bench/udp_forwarder)
+  // that sends them to the peer socket and back; the ceiling any relay is measured against.
+  bool raw = false;
 };
 
 struct BenchResult {

@@ -33,6 +33,9 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
   b->add_option("--peer-ip", o.peer_ip,
                 "address of the peer socket (the edge must allow it: --allow-peer)")
       ->capture_default_str();
+  b->add_option("--peer-port", o.bench.peer_port, "port of the peer socket (0: any)");
+  b->add_flag("--raw", o.bench.raw,
+              "no TURN: send the payloads to --server, a bare UDP forwarder (bench/udp_forwarder)");
   b->add_flag("--json", o.json_only, "print only the JSON line");
   return b;
 }
@@ -70,7 +73,7 @@ int run_bench_command(BenchCommandOptions& o) {
   if (const size_t colon = o.user.find(':'); colon != std::string::npos) {
     b.username = o.user.substr(0, colon);
     b.password = o.user.substr(colon + 1);
-  } else if (b.rest_secret.empty()) {
+  } else if (b.rest_secret.empty() && !b.raw) {
     fmt::print(stderr, "avedge bench: give --user NAME:PASS or --secret SECRET\n");
     return kExitUsage;
   }

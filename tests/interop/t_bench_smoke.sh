@@ -43,4 +43,16 @@ rc=$?
 [ $rc = 1 ] && grep -q '"first_error":"401' "$RUN_DIR/wrong.json"
 report "bench: a wrong password fails with exit 1 and the 401 in first_error (rc=$rc)" $?
 stop_server
+
+# The bare forwarder compare.sh measures against: the same generator in --raw mode.
+FWD=$(dirname "$AVEDGE_BIN")/udp_forwarder
+FWD_PORT=$(pick_port "$TURN_PORT" "$PEER_PORT")
+start_bg 60 "$RUN_DIR/forwarder.log" "$FWD" "127.0.0.1:$FWD_PORT" "127.0.0.1:$PEER_PORT"
+FWD_PID=$LAST_PID
+wait_listen udp "$FWD_PORT" 127.0.0.1 || true
+timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 127.0.0.1 \
+  --peer-port "$PEER_PORT" -n 10 --rate 500 --both --duration 2 --json >"$RUN_DIR/raw.json" 2>&1
+[ "$(field raw sent)" -ge 1800 ] 2>/dev/null && [ "$(field raw received)" = "$(field raw sent)" ]
+report "bench --raw through bench/udp_forwarder both ways, nothing lost: $(cat "$RUN_DIR/raw.json")" $?
+stop_pid "$FWD_PID"
 summary
