@@ -60,7 +60,7 @@ fuzz: deps-test
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/test.sh fuzz
 
 bench:
-	@echo "not yet: see issue 7"
+	bash bench/compare.sh
 
 format: deps-dev
 	clang-format -i $(FORMAT_FILES)

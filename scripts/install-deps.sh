@@ -8,13 +8,14 @@
 #                                    chromedriver + selenium, libnice, tshark) and
 #                                    the libFuzzer runtime for clang
 #   scripts/install-deps.sh --dev    also clang-format and clang-tidy (make format/tidy)
+#   scripts/install-deps.sh --bench  also coturn (make bench compares with it)
 set -euo pipefail
 
 build_pkgs=(
   build-essential cmake ninja-build pkg-config clang lld
   libssl-dev libasio-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpugixml-dev libcpp-httplib-dev libbrotli-dev zlib1g-dev
+  libpugixml-dev libcpp-httplib-dev libbrotli-dev zlib1g-dev libpcap-dev
   openssl iproute2 procps
 )
 test_pkgs=(
@@ -22,13 +23,15 @@ test_pkgs=(
   chromium chromium-driver libnice-dev libglib2.0-dev libclang-rt-14-dev
 )
 dev_pkgs=(clang-format clang-tidy)
+bench_pkgs=(coturn python3 util-linux)  # make bench: coturn to compare with, taskset
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
   case "$arg" in
     --test) want+=("${test_pkgs[@]}") ;;
     --dev) want+=("${dev_pkgs[@]}") ;;
-    *) echo "usage: $0 [--test] [--dev]" >&2; exit 2 ;;
+    --bench) want+=("${bench_pkgs[@]}") ;;
+    *) echo "usage: $0 [--test] [--dev] [--bench]" >&2; exit 2 ;;
   esac
 done
 

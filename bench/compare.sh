@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# make bench (issue 7): the same workloads against avedge, coturn (Debian's package) and the bare
+# UDP forwarder (bench/udp_forwarder), one after another in one run: server on CPU 0, generator
+# (`avedge bench`) on CPU 1, REPS repetitions, medians, ratios. Everything stays on 127.0.0.1.
+#
+# Knobs: BENCH_REPS (3), BENCH_PROBE_SECONDS (1.5: each step of the max-rate search),
+# BENCH_FIXED_SECONDS (4), BENCH_HOLD (10000 allocations), BENCH_SERVERS ("avedge coturn forwarder"),
+# BENCH_WORKLOADS ("maxpps fixed setup hold"), BENCH_OUT (directory for the raw results),
+# BENCH_BUILD_DIR (use the binaries there instead of building build/ in Release).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+scripts/install-deps.sh --bench
+# BENCH_BUILD_DIR: use binaries already built there (e.g. a Debug build while developing).
+BUILD=${BENCH_BUILD_DIR:-$ROOT/build}
+[ -n "${BENCH_BUILD_DIR:-}" ] || scripts/build.sh release avedge udp_forwarder >/dev/null
+
+REPS=${BENCH_REPS:-3}
+PROBE=${BENCH_PROBE_SECONDS:-1.5}
+FIXED=${BENCH_FIXED_SECONDS:-4}
+HOLD=${BENCH_HOLD:-10000}
+SERVERS=${BENCH_SERVERS:-avedge coturn forwarder}
+WORKLOADS=${BENCH_WORKLOADS:-maxpps fixed setup hold}
+OUT=${BENCH_OUT:-$ROOT/build/bench-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+: >"$RESULTS"
+BIN=$BUILD/avedge
+FWD=$BUILD/udp_forwarder
+HOST=127.0.0.1
+PORT=${BENCH_PORT:-34780}
+PEER_PORT=${BENCH_PEER_PORT:-34790}
+SECRET=$(openssl rand -hex 32)
+TCK=$(getconf CLK_TCK)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 10k held allocations need 10k relay sockets
+SERVER_PID=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+write_avedge_config() {
+  cat >"$OUT/avedge.toml" <<TOML
+[edge]
+realm = "bench.test"
+listen = ["udp://$HOST:$PORT"]
+relay_ips = ["$HOST"]
+relay_ports = "40000-59999"
+workers = 1
+[auth]
+secrets = ["$SECRET"]
+dev_credentials = false
+[peers]
+allow = ["127.0.0.0/8"]
+[quota]
+total = 30000
+per_user = 30000
+per_ip = 30000
+[log]
+level = "warn"
+TOML
+}
+
+# coturn for its best single-core result: one relay thread, UDP only, no TLS/DTLS/CLI, no
+# quotas, quiet logs. Recorded next to the results.
+write_coturn_config() {
+  cat >"$OUT/turnserver.conf" <<CONF
+listening-ip=$HOST
+relay-ip=$HOST
+listening-port=$PORT
+min-port=40000
+max-port=59999
+relay-threads=1
+use-auth-secret
+static-auth-secret=$SECRET
+realm=bench.test
+allow-loopback-peers
+no-cli
+no-tls
+no-dtls
+no-tcp
+no-tcp-relay
+total-quota=0
+user-quota=0
+no-stdout-log
+log-file=/dev/null
+simple-log
+pidfile=$OUT/turnserver.pid
+userdb=$OUT/turndb
+CONF
+}
+
+start_server() { # name
+  local name=$1
+  case "$name" in
+    avedge) taskset -c 0 "$BIN" serve -c "$OUT/avedge.toml" >"$OUT/avedge.log" 2>&1 & ;;
+    coturn) taskset -c 0 turnserver -c "$OUT/turnserver.conf" >"$OUT/coturn.log" 2>&1 & ;;
+    forwarder) taskset -c 0 "$FWD" "$HOST:$PORT" "$HOST:$PEER_PORT" >"$OUT/forwarder.log" 2>&1 & ;;
+  esac
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    ss -Hlun "sport = :$PORT" | grep -q . && { sleep 0.3; return 0; }
+    sleep 0.1
+  done
+  log "$name did not start"; cat "$OUT/$name.log" >&2; return 1
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . || return 0; sleep 0.1; done
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
+
+gen() { # server, bench flags...
+  local server=$1; shift
+  local target=(--secret "$SECRET")
+  [ "$server" = forwarder ] && target=(--raw --peer-port "$PEER_PORT")
+  taskset -c 1 "$BIN" bench --server "$HOST:$PORT" --peer-ip "$HOST" "${target[@]}" --json "$@" \
+    2>/dev/null || true
+}
+
+field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
+record() { # server workload rep value [extra json]; an empty value is recorded as null
+  set -- "$1" "$2" "$3" "${4:-null}" "${5:-}"
+  echo "{\"server\":\"$1\",\"workload\":\"$2\",\"rep\":$3,\"value\":$4${5:+,$5}}" >>"$RESULTS"
+}
+
+# The highest rate (per direction) with under 1% loss: bisection, 6 probes.
+max_rate() { # server payload both(0/1) rep
+  local server=$1 payload=$2 both=$3 rep=$4 lo=10000 hi=1000000 mid line loss sent passed=0
+  local flags=(-n 100 --payload "$payload" --duration "$PROBE")
+  [ "$both" = 1 ] && flags+=(--both)
+  for _ in 1 2 3 4 5 6; do
+    mid=$(((lo + hi) / 2))
+    line=$(gen "$server" "${flags[@]}" --rate "$mid")
+    loss=$(echo "$line" | field loss)
+    sent=$(echo "$line" | field sent)
+    # A pass needs under 1% loss AND the generator really sending the rate (95% of it): a
+    # generator that cannot keep up must not pass for a server that can.
+    if [ -n "$loss" ] && awk "BEGIN{exit !($loss < 0.01 && ${sent:-0} >= 0.95 * $mid * ($both + 1) * $PROBE)}"; then
+      lo=$mid
+      passed=1
+    else
+      hi=$mid
+    fi
+  done
+  local total=$((passed ? lo * (both + 1) : 0))
+  record "$server" "maxpps_${payload}_$([ "$both" = 1 ] && echo both || echo one)" "$rep" "$total"
+  log "  $server max ${payload} B $([ "$both" = 1 ] && echo both || echo one): $total packets/s"
+}
+
+fixed_rate() { # server rate rep
+  local server=$1 rate=$2 rep=$3 c0 c1 line received
+  c0=$(cpu_ticks)
+  line=$(gen "$server" -n 100 --rate "$rate" --duration "$FIXED")
+  c1=$(cpu_ticks)
+  received=$(echo "$line" | field received)
+  local us_per_packet
+  us_per_packet=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($c1 - $c0) / $TCK * 1e6 / r : 0)}")
+  record "$server" "cpu_us_${rate}" "$rep" "$us_per_packet"
+  for q in p50_us p99_us p999_us; do
+    record "$server" "${q}_${rate}" "$rep" "$(echo "$line" | field $q)"
+  done
+  record "$server" "gencpu_${rate}" "$rep" "$(echo "$line" | field generator_cpu)"
+  log "  $server at $rate/s: $us_per_packet µs CPU/packet, $(echo "$line" | field p50_us)/$(echo "$line" | field p99_us) µs p50/p99"
+}
+
+setup_rate() { # server rep
+  local line
+  line=$(gen "$1" --mode setup -n 2000)
+  record "$1" setup_rate "$2" "$(echo "$line" | field setup_rate)" "\"failed\":$(echo "$line" | field failed)"
+  log "  $1 setup: $(echo "$line" | field setup_rate)/s ($(echo "$line" | field failed) failed)"
+}
+
+hold_memory() { # server rep
+  local base during line
+  base=$(rss_kb)
+  gen "$1" --mode hold -n "$HOLD" --duration 6 >"$OUT/hold.$1.$2.json" &
+  local gpid=$!
+  # RSS while every allocation is held: after setup (a few seconds at most), before teardown.
+  for _ in $(seq 1 50); do sleep 0.1; done
+  during=$(rss_kb)
+  wait "$gpid" || true
+  local ready
+  ready=$(field ready <"$OUT/hold.$1.$2.json")
+  local per
+  per=$(awk "BEGIN{r=${ready:-0}; printf \"%.0f\", (r > 0 ? ($during - $base) * 1024 / r : 0)}")
+  record "$1" rss_per_allocation "$2" "$per" "\"ready\":${ready:-0}"
+  log "  $1 hold: ${ready:-0} allocations, $per bytes of RSS each"
+}
+
+write_avedge_config
+write_coturn_config
+log "results in $OUT"
+for server in $SERVERS; do
+  for rep in $(seq 1 "$REPS"); do
+    log "$server, repetition $rep"
+    for w in $WORKLOADS; do
+      start_server "$server"
+      case "$w" in
+        maxpps)
+          for payload in 160 1200; do
+            max_rate "$server" "$payload" 0 "$rep"
+            max_rate "$server" "$payload" 1 "$rep"
+          done ;;
+        fixed)
+          fixed_rate "$server" 20000 "$rep"
+          fixed_rate "$server" 100000 "$rep" ;;
+        setup) [ "$server" = forwarder ] || setup_rate "$server" "$rep" ;;
+        hold) [ "$server" = forwarder ] || hold_memory "$server" "$rep" ;;
+      esac
+      stop_server
+    done
+  done
+done
+
+{
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), kernel $(uname -r)"
+  echo "coturn: $(dpkg-query -W -f='${Version}' coturn 2>/dev/null); avedge: $(git -C "$ROOT" rev-parse --short HEAD)"
+  echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
+  echo
+  /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
+} | tee "$OUT/table.md"
