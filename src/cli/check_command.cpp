@@ -13,6 +13,7 @@
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
 #include "diag/check.hpp"
+#include "probe/live_check.hpp"
 
 namespace avedge::cli {
 
@@ -50,6 +51,9 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& opts) {
   cmd->add_option("-c,--config", opts.config_file,
                   "configuration file (default: the embedded default)");
   cmd->add_flag("--json", opts.json, "print the findings as a JSON array");
+  cmd->add_flag("--live", opts.live,
+                "also resolve every public_fqdn, connect to each listener and allocate with a "
+                "self-issued credential");
   return cmd;
 }
 
@@ -59,11 +63,12 @@ int run_check(const CheckOptions& opts) {
                                                   : config::load_file(opts.config_file);
   // Errors with a rule id are explained by that rule below; any other error stops the check.
   config::Errors deferred;
+  config::DevCredentials dev;
   if (diag::only_rule_errors(r.errors)) {
     deferred = std::move(r.errors);
     r.errors.clear();
     // Check what `serve` would run: with dev_credentials the missing keys are generated there.
-    config::add_dev_credentials(r.config);
+    dev = config::add_dev_credentials(r.config);
     if (auto errors = config::finalize(r.config); !errors.empty()) r.errors = std::move(errors);
   }
   if (!r.ok()) {
@@ -71,7 +76,16 @@ int run_check(const CheckOptions& opts) {
     fmt::print(stderr, "avedge check: {} could not be loaded; fix the errors above first\n", name);
     return kExitCouldNotRun;
   }
-  const std::vector<diag::Finding> findings = diag::check_loaded(r.config, deferred, host_env());
+  std::vector<diag::Finding> findings = diag::check_loaded(r.config, deferred, host_env());
+  if (opts.live) {  // issue 4: what only the network can tell (src/probe/live_check.hpp)
+    constexpr int kLiveTimeoutMs = 3000;
+    // A pool key generated here is not the one a running development edge generated.
+    auto live = probe::check_live(r.config, kLiveTimeoutMs, !dev.pool_key_generated);
+    findings.insert(findings.end(), live.findings.begin(), live.findings.end());
+    if (!opts.json) {
+      for (const auto& line : live.lines) fmt::print("live: {}\n", line);
+    }
+  }
   if (opts.json) {
     fmt::print("{}", diag::format_json(findings));
   } else {

@@ -1,4 +1,4 @@
-// `avedge check [-c FILE] [--json]`: lints the configuration and topology (issue 4, part 1).
+// `avedge check [-c FILE] [--live] [--json]`: lints the configuration and topology (issue 4).
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@ namespace avedge::cli {
 struct CheckOptions {
   std::string config_file;  // empty: the embedded default
   bool json = false;
+  bool live = false;  // --live: resolve, connect, allocate (src/probe/live_check.hpp)
 };
 
 CLI::App* add_check_command(CLI::App& app, CheckOptions& opts);

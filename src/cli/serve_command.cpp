@@ -1,18 +1,22 @@
 #include "cli/serve_command.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "admin/admin_server.hpp"
 #include "cli/banner.hpp"
 #include "config/dev_credentials.hpp"
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
 #include "config/self_signed_cert.hpp"
+#include "mras/events.hpp"
 #include "mras/service.hpp"
+#include "net/event_log.hpp"
 #include "net/server_runner.hpp"
 
 namespace avedge::cli {
@@ -50,6 +54,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   o.workers_opt = s->add_option("--workers", o.workers, "Worker threads; 0 = one per core");
   o.log_level_opt =
       s->add_option("--log-level", o.log_level, "trace, debug, info, warn, error, critical, off");
+  o.admin_opt = s->add_option("--admin", o.admin,
+                              "Admin API (metrics, sessions) ADDR:PORT, or off; default "
+                              "127.0.0.1:9090");
   return s;
 }
 
@@ -61,6 +68,7 @@ int run_serve(ServeOptions& o) {
   if (o.realm_opt->count() > 0) o.overrides.realm = o.realm;
   if (o.workers_opt->count() > 0) o.overrides.workers = o.workers;
   if (o.log_level_opt->count() > 0) o.overrides.log_level = o.log_level;
+  if (o.admin_opt->count() > 0) o.overrides.admin = o.admin;
 
   config::LoadResult loaded =
       o.config_file.empty() ? config::load_embedded_default() : config::load_file(o.config_file);
@@ -74,6 +82,21 @@ int run_serve(ServeOptions& o) {
   if (auto errors = config::finalize(cfg); !errors.empty()) return report(errors);
 
   spdlog::set_level(spdlog::level::from_str(cfg.log_level.value));
+  // The JSON event log (docs/EVENTS.md): [log] events, events_rate; filtered by [log] level.
+  {
+    const net::EventLogSettings ev{cfg.log_events.value,
+                                   net::severity_for_level(cfg.log_level.value),
+                                   cfg.log_events_rate.value};
+    std::string ev_error;
+    if (!net::configure_event_log(ev, ev_error)) {
+      fmt::print(stderr, "avedge: {}: {}\n", cfg.log_events.where.to_string(), ev_error);
+      return kExitConfig;
+    }
+    mras::set_event_writer([](const mras::EventEntry& e, std::string_view fields) {
+      net::log_event_fields({static_cast<uint16_t>(e.id), e.name, turn::to_string(e.severity)},
+                            e.severity, fields);
+    });
+  }
 
   std::string tls_error;
   const std::optional<std::string> generated_cert = config::prepare_tls(cfg, tls_error);
@@ -100,9 +123,34 @@ int run_serve(ServeOptions& o) {
     fmt::print(stderr, "avedge: MRAS: {}\n", e.what());
     return kExitRuntime;
   }
+  // The admin API (issue 5) attaches to the running workers once they run.
+  std::unique_ptr<admin::AdminServer> admin_api;
+  net::RunHooks hooks;
+  hooks.started = [&](net::ServerRunner& runner) -> std::string {
+    if (!cfg.admin.listen.value) return {};
+    admin_api = std::make_unique<admin::AdminServer>(admin::AdminOptions::from(cfg.admin), runner,
+                                                     cfg, &mras_service.counters());
+    try {
+      admin_api->start();
+    } catch (const std::exception& e) {
+      admin_api.reset();
+      // Only a configured address is fatal: with the built-in default, several edges (tests)
+      // can share a host and the later ones run without an admin API.
+      if (cfg.admin.explicit_listen()) {
+        return fmt::format("{}: {}", cfg.admin.listen.where.to_string(), e.what());
+      }
+      spdlog::warn("{}; running without the admin API (set [admin] listen or --admin)",
+                   e.what());
+    }
+    return {};
+  };
+  hooks.stopping = [&] {
+    if (admin_api) admin_api->stop();
+  };
   const int rc = net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
     BannerInput in{&cfg, bound, dev, generated_cert, workers};
     fmt::print("{}", make_banner(in));
+    if (admin_api) fmt::print("  admin   {}/metrics\n", admin_api->url());
     const auto& sip = cfg.topology.mras.sip_listen;
     const auto sip_ports = mras_service.sip_ports();
     for (size_t i = 0; i < sip.size() && i < sip_ports.size(); ++i) {
@@ -124,7 +172,8 @@ int run_serve(ServeOptions& o) {
     }
     fmt::print("avedge: ready\n");
     std::fflush(stdout);
-  });
+  }, hooks);
+  admin_api.reset();
   mras_service.stop();
   return rc;
 }

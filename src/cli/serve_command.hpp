@@ -18,10 +18,12 @@ struct ServeOptions {
   std::string realm;
   unsigned workers = 0;
   std::string log_level;
+  std::string admin;  // --admin ADDR:PORT|off
   CLI::Option* relay_ports_opt = nullptr;
   CLI::Option* realm_opt = nullptr;
   CLI::Option* workers_opt = nullptr;
   CLI::Option* log_level_opt = nullptr;
+  CLI::Option* admin_opt = nullptr;
 };
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& opts);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/admin_config.hpp"
 #include "config/model_basics.hpp"
 #include "config/topology.hpp"
 #include "core/address.hpp"
@@ -64,6 +65,11 @@ struct Config {
   LifetimesConfig lifetimes;
   TlsConfig tls;
   Located<std::string> log_level{"info"};
+  AdminConfig admin;  // [admin] (issue 5)
+  // [log] events: where the JSON event lines go, "stdout", "stderr" or a file path (appended);
+  // events_rate: lines per second per (event, client address) before "suppressed N" summaries.
+  Located<std::string> log_events{"stderr"};
+  Located<uint64_t> log_events_rate{10};
   // [topology], [[edge_pool]], [[frontend_pool]], [mras] and [edge] pool (issue 3).
   Topology topology;
 

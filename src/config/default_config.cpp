@@ -78,6 +78,8 @@ key = ""
 
 [log]
 level = "info"         # trace, debug, info, warn, error, critical, off
+events = "stderr"      # JSON event lines (docs/EVENTS.md): "stdout", "stderr" or a file path
+events_rate = 10       # lines per second per event and client address, then "suppressed N"
 
 # --- Pools and MRAS (DESIGN.md §1, §3) ---------------------------------------------------
 # Relative paths (secrets file, api_key_file) start at this file's folder; a secret file's

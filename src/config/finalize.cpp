@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/admin_rules.hpp"
 #include "config/durations.hpp"
 
 namespace avedge::config {
@@ -137,6 +138,7 @@ Errors finalize(Config& cfg) {
   check_relay_ips(cfg, errors);
   check_lifetimes(cfg, errors);
   check_tls(cfg, errors);
+  check_admin(cfg.admin, errors);
   return errors;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config/admin_rules.hpp"
 #include "config/default_config.hpp"
 #include "config/durations.hpp"
 #include "config/loader_topology.hpp"
@@ -111,6 +112,7 @@ class Loader : public TomlReader {
     if (t.name == "lifetimes") return apply_lifetimes(spec, v);
     if (t.name == "tls") return apply_tls(spec, v);
     if (t.name == "log") return apply_log(spec, v);
+    if (t.name == "admin") return apply_admin(spec, v);
   }
 
   void apply_edge(const KeySpec& spec, const toml::node& v) {
@@ -318,7 +320,42 @@ class Loader : public TomlReader {
   }
 
   void apply_log(const KeySpec& spec, const toml::node& v) {
-    string_value(v, spec, parse_log_level, cfg_.log_level);
+    if (spec.key == "level") string_value(v, spec, parse_log_level, cfg_.log_level);
+    if (spec.key == "events") {
+      auto s = get_string(v, spec);
+      if (!s) return;
+      if (s->empty()) {
+        error(at(v), "events: empty", "write events = \"stderr\", \"stdout\" or a file path");
+        return;
+      }
+      // A file path is relative to the configuration file's directory.
+      const bool stream = *s == "stdout" || *s == "stderr";
+      cfg_.log_events = {stream ? *s : resolve(*s).string(), at(v)};
+    }
+    if (spec.key == "events_rate") {
+      auto n = get_int(v, spec);
+      if (!n) return;
+      if (*n < 1 || *n > 100'000) {
+        error(at(v), fmt::format("events_rate {}: must be 1 to 100000", *n),
+              "write events_rate = 10");
+        return;
+      }
+      cfg_.log_events_rate = {static_cast<uint64_t>(*n), at(v)};
+    }
+  }
+
+  void apply_admin(const KeySpec& spec, const toml::node& v) {
+    if (spec.key == "listen") {
+      string_value(v, spec, parse_admin_listen, cfg_.admin.listen);
+    } else if (spec.key == "token") {
+      if (auto s = get_string(v, spec)) cfg_.admin.token = {*s, at(v)};
+    } else if (spec.key == "token_file") {
+      if (auto s = get_string(v, spec)) {
+        if (auto text = read_secret_file(v, "token_file", *s)) {
+          cfg_.admin.token = {std::move(*text), at(v)};
+        }
+      }
+    }
   }
 
   Config cfg_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "config/admin_rules.hpp"
 #include "config/values.hpp"
 
 namespace avedge::config {
@@ -21,6 +22,14 @@ Errors apply_overrides(const Overrides& o, Config& cfg) {
         ConfigError{flag(name), secret ? p.cause : fmt::format("\"{}\": {}", raw, p.cause), p.fix});
   };
 
+  if (o.admin) {
+    auto r = parse_admin_listen(*o.admin);
+    if (r.ok()) {
+      cfg.admin.listen = {*r.value, flag("--admin")};
+    } else {
+      bad("--admin", *o.admin, r.problem, false);
+    }
+  }
   if (!o.listen.empty()) {
     cfg.listeners.clear();
     for (const auto& s : o.listen) {

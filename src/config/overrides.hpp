@@ -21,6 +21,7 @@ struct Overrides {
   std::vector<std::string> allow_peers;  // --allow-peer CIDR
   std::optional<unsigned> workers;
   std::optional<std::string> log_level;
+  std::optional<std::string> admin;  // --admin ADDR:PORT|off
 };
 
 Errors apply_overrides(const Overrides& o, Config& cfg);

@@ -385,10 +385,14 @@ class Rules {
   // AVE-LISTEN-001: a listen or relay address that is not on this host.
   void listen_addresses() {
     if (!env_.local_addresses_known) return;
-    auto local = [&](const IpAddress& ip) {
-      if (ip.is_unspecified()) return true;
+    auto has = [&](const IpAddress& ip) {
       return std::find(env_.local_addresses.begin(), env_.local_addresses.end(), ip) !=
              env_.local_addresses.end();
+    };
+    auto local = [&](const IpAddress& ip) {
+      if (ip.is_unspecified() || has(ip)) return true;
+      // RFC 1122 §3.2.1.3: all of 127.0.0.0/8 is loopback; with 127.0.0.1 up, any of it binds.
+      return ip.is_v4() && ip.bytes[0] == 127 && has(IpAddress::v4(127, 0, 0, 1));
     };
     auto probe = [&](const IpAddress& ip, const SourcePos& where, const std::string& what) {
       if (local(ip)) return;

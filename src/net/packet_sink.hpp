@@ -7,6 +7,7 @@
 #include <span>
 
 #include "core/address.hpp"
+#include "net/net_stats.hpp"
 #include "turn/io.hpp"
 
 namespace avedge::net {
@@ -25,6 +26,8 @@ class PacketSink {
   virtual uint64_t next_conn_id() = 0;
   virtual void on_stream_open(const std::shared_ptr<StreamConnection>& c) = 0;
   virtual void on_stream_closed(const turn::ClientTuple& t, bool had_frames) = 0;
+  // Datagrams the kernel dropped (counters only; default: not counted).
+  virtual void on_socket_drops(SocketDrop /*why*/, uint64_t /*n*/) {}
 };
 
 }  // namespace avedge::net

@@ -38,13 +38,19 @@ class RecvBatch {
   // The destination address of datagram i from IP_PKTINFO / IPV6_PKTINFO, when the socket
   // asked for it (wildcard listeners).
   [[nodiscard]] std::optional<IpAddress> destination(size_t i) const;
+  // The socket's running total of receive-queue drops from SO_RXQ_OVFL, when the socket asked
+  // for it and the kernel attached it to datagram i.
+  [[nodiscard]] std::optional<uint32_t> rx_queue_drops(size_t i) const;
+  // Of a batch of n: the latest running total (the last datagram that carries one).
+  [[nodiscard]] std::optional<uint32_t> rx_queue_drops_of_batch(size_t n) const;
 
  private:
   std::vector<uint8_t> storage_;
   std::array<mmsghdr, kCount> msgs_{};
   std::array<iovec, kCount> iov_{};
   std::array<sockaddr_storage, kCount> addrs_{};
-  static constexpr size_t kControl = 64;  // room for one in6_pktinfo control message
+  // Room for an in6_pktinfo and an SO_RXQ_OVFL control message.
+  static constexpr size_t kControl = 128;
   alignas(8) std::array<std::array<uint8_t, kControl>, kCount> control_{};
 };
 

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include "core/crypto.hpp"
 #include "net/endpoint_conv.hpp"
 #include "net/socket_options.hpp"
@@ -32,6 +34,11 @@ struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket>
       const int n = batch.receive(fd);
       if (n <= 0) return;
       sink.begin_batch();
+      if (auto total = batch.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
+        if (const uint32_t d = overflow.update(*total)) {
+          sink.on_socket_drops(SocketDrop::RxQueueOverflow, d);
+        }
+      }
       for (int i = 0; i < n && !closed; ++i) {
         const auto idx = static_cast<size_t>(i);
         if (batch.truncated(idx)) continue;
@@ -48,6 +55,7 @@ struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket>
   Family family;
   bool dont_fragment = false;
   bool closed = false;
+  OverflowTracker overflow;
 };
 
 RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& sink,
@@ -87,6 +95,7 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
   const int fd = s->sock.native_handle();
   set_v6only(fd, family);
   set_buffers(fd);
+  set_rxq_overflow(fd);
   s->sock.non_blocking(true, ec);
 
   auto try_bind = [&](uint16_t port) -> std::optional<Endpoint> {
@@ -163,8 +172,11 @@ void RelaySockets::send(uint32_t relay_id, const Endpoint& peer, std::span<const
   }
   sockaddr_storage ss{};
   const unsigned len = peer.to_sockaddr(ss);
-  (void)::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT,
-                 reinterpret_cast<const sockaddr*>(&ss), len);
+  if (::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&ss),
+               len) < 0 &&
+      send_buffer_full(errno)) {
+    sink_.on_socket_drops(SocketDrop::BufferFull, 1);
+  }
 }
 
 }  // namespace avedge::net

@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +13,7 @@
 #include "core/crypto.hpp"
 #include "net/tls_context.hpp"
 #include "net/worker.hpp"
+#include "net/worker_gather.hpp"
 
 namespace avedge::net {
 
@@ -82,8 +85,59 @@ void ServerRunner::stop() {
   workers_.clear();
 }
 
+void ServerRunner::for_each_stats(
+    const std::function<void(const turn::Stats&, const NetStats&)>& fn) const {
+  for (const auto& w : workers_) fn(w->turn_stats(), w->net_stats());
+}
+
+std::optional<std::vector<turn::AllocationInfo>> ServerRunner::sessions(
+    std::chrono::milliseconds deadline) const {
+  auto per = gather<std::vector<turn::AllocationInfo>>(
+      workers_, [](Worker& w) { return w.sessions(); }, deadline);
+  if (!per) return std::nullopt;
+  std::vector<turn::AllocationInfo> all;
+  for (auto& v : *per) std::move(v.begin(), v.end(), std::back_inserter(all));
+  return all;
+}
+
+std::optional<bool> ServerRunner::delete_session(uint32_t id,
+                                                 std::chrono::milliseconds deadline) const {
+  const unsigned owner = id >> Worker::kRelayIdShift;  // relay ids: worker index << 24 | n
+  if (owner >= workers_.size()) return false;
+  auto r = gather_one<bool>(*workers_[owner], [id](Worker& w) { return w.delete_session(id); },
+                            deadline);
+  return r;
+}
+
+bool ServerRunner::set_drain(const std::optional<turn::DrainTarget>& drain,
+                             std::chrono::milliseconds deadline) const {
+  return gather<bool>(
+             workers_,
+             [drain](Worker& w) {
+               w.set_drain(drain);
+               return true;
+             },
+             deadline)
+      .has_value();
+}
+
+std::optional<std::vector<Decision>> ServerRunner::decisions(
+    std::string_view user, size_t max, std::chrono::milliseconds deadline) const {
+  const std::string key(user);
+  auto per = gather<std::vector<Decision>>(
+      workers_, [key, max](Worker& w) { return w.decisions(key, max); }, deadline);
+  if (!per) return std::nullopt;
+  std::vector<Decision> all;
+  for (auto& v : *per) std::move(v.begin(), v.end(), std::back_inserter(all));
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Decision& a, const Decision& b) { return a.time > b.time; });
+  if (all.size() > max) all.resize(max);
+  return all;
+}
+
 int run_server(const config::Config& cfg,
-               const std::function<void(const std::vector<config::Listener>&)>& on_ready) {
+               const std::function<void(const std::vector<config::Listener>&)>& on_ready,
+               const RunHooks& hooks) {
   // Block SIGINT/SIGTERM in every thread (the workers inherit the mask) and take them with
   // sigwait here: no async-signal-safety puzzle.
   sigset_t set;
@@ -99,10 +153,18 @@ int run_server(const config::Config& cfg,
     spdlog::error("{}", e.what());
     return 1;
   }
+  if (hooks.started) {
+    if (const std::string err = hooks.started(runner); !err.empty()) {
+      spdlog::error("{}", err);
+      runner.stop();
+      return 1;
+    }
+  }
   on_ready(runner.listeners());
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("{{\"event\":\"server.stopping\",\"signal\":{}}}", sig);
+  if (hooks.stopping) hooks.stopping();
   runner.stop();
   return 0;
 }

@@ -2,12 +2,20 @@
 // `avedge serve` and of the network tests.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "config/config.hpp"
+#include "net/decision_ring.hpp"
+#include "net/net_stats.hpp"
+#include "turn/server.hpp"
+#include "turn/stats.hpp"
 
 namespace avedge::net {
 
@@ -30,6 +38,23 @@ class ServerRunner {
   // Stops every worker's io_context and joins the threads. Idempotent.
   void stop();
 
+  // --- admin API (any thread) ---
+  // Calls fn with each worker's live counters (relaxed reads, no lock).
+  void for_each_stats(const std::function<void(const turn::Stats&, const NetStats&)>& fn) const;
+  // Asks every worker (posted to its thread) and waits at most `deadline`; nullopt on timeout.
+  [[nodiscard]] std::optional<std::vector<turn::AllocationInfo>> sessions(
+      std::chrono::milliseconds deadline) const;
+  // The owning worker deletes the allocation (event allocation.deleted). nullopt on timeout.
+  [[nodiscard]] std::optional<bool> delete_session(uint32_t id,
+                                                   std::chrono::milliseconds deadline) const;
+  // Every worker refuses new allocations (300 to `drain`'s target, or 403), or serves again
+  // (nullopt). False on timeout.
+  bool set_drain(const std::optional<turn::DrainTarget>& drain,
+                 std::chrono::milliseconds deadline) const;
+  // The last `max` decisions about `user` over every worker, newest first.
+  [[nodiscard]] std::optional<std::vector<Decision>> decisions(
+      std::string_view user, size_t max, std::chrono::milliseconds deadline) const;
+
  private:
   const config::Config& cfg_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -40,7 +65,15 @@ class ServerRunner {
 // Runs until SIGINT or SIGTERM. on_ready is called once every listener is bound (to print the
 // banner and "avedge: ready"). Returns the process exit code: 0 on a clean stop, 1 when the
 // server could not start (the reason is logged).
+// Optional hooks of run_server: `started` runs once the workers run, before on_ready (the
+// admin API attaches there; a non-empty return is a start error); `stopping` runs before the
+// workers stop.
+struct RunHooks {
+  std::function<std::string(ServerRunner&)> started;
+  std::function<void()> stopping;
+};
 int run_server(const config::Config& cfg,
-               const std::function<void(const std::vector<config::Listener>&)>& on_ready);
+               const std::function<void(const std::vector<config::Listener>&)>& on_ready,
+               const RunHooks& hooks = {});
 
 }  // namespace avedge::net

@@ -34,6 +34,10 @@ void set_dont_fragment(int fd, Family f, bool on) {
   }
 }
 
+void set_rxq_overflow(int fd) {
+  (void)set_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+}
+
 void set_nodelay(int fd) {
   (void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
 }

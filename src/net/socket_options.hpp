@@ -20,5 +20,8 @@ void set_v6only(int fd, Family f);
 // back to the system default when off.
 void set_dont_fragment(int fd, Family f, bool on);
 void set_nodelay(int fd);
+// SO_RXQ_OVFL (socket(7)): each datagram carries the socket's running count of datagrams the
+// kernel dropped because the receive queue was full.
+void set_rxq_overflow(int fd);
 
 }  // namespace avedge::net

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 #include "net/endpoint_conv.hpp"
@@ -27,6 +28,7 @@ UdpListener::UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatc
   }
   set_v6only(fd, bind_to.ip.family);
   set_buffers(fd);
+  set_rxq_overflow(fd);
   socket_.non_blocking(true);
   socket_.bind(ep);
   local_ = from_asio(socket_.local_endpoint());
@@ -61,6 +63,11 @@ void UdpListener::drain() {
     const int n = batch_.receive(fd);
     if (n <= 0) return;
     sink_.begin_batch();
+    if (auto total = batch_.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
+      if (const uint32_t d = overflow_.update(*total)) {
+        sink_.on_socket_drops(SocketDrop::RxQueueOverflow, d);
+      }
+    }
     for (int i = 0; i < n; ++i) {
       const auto idx = static_cast<size_t>(i);
       if (batch_.truncated(idx)) continue;
@@ -111,7 +118,9 @@ void UdpListener::send(const Endpoint& from, const Endpoint& to, std::span<const
     }
   }
   // UDP: a full send buffer drops the datagram, as the network would.
-  (void)::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT);
+  if (::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT) < 0 && send_buffer_full(errno)) {
+    sink_.on_socket_drops(SocketDrop::BufferFull, 1);
+  }
 }
 
 }  // namespace avedge::net

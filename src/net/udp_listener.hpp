@@ -19,6 +19,8 @@ class UdpListener {
 
   void start() { arm(); }
   [[nodiscard]] const Endpoint& local() const { return local_; }
+  // The socket, for options (tests shrink its receive queue).
+  [[nodiscard]] int native_handle() { return socket_.native_handle(); }
   // True when this socket would answer for `server` (its exact address, or any address of
   // its family and port when bound to 0.0.0.0 / ::).
   [[nodiscard]] bool serves(const Endpoint& server) const;
@@ -35,6 +37,7 @@ class UdpListener {
   bool wildcard_ = false;
   RecvBatch& batch_;
   PacketSink& sink_;
+  OverflowTracker overflow_;
 };
 
 }  // namespace avedge::net

@@ -16,8 +16,6 @@ turn::Now read_clocks() {
   return turn::Now{Clock::now(), std::chrono::duration_cast<std::chrono::seconds>(wall).count()};
 }
 
-// Relay ids of worker i are i << 24 | n, so they never collide between workers.
-constexpr unsigned kRelayIdShift = 24;
 constexpr unsigned kConnIdShift = 48;
 
 }  // namespace
@@ -84,6 +82,7 @@ void Worker::arm_timer() {
     if (ec) return;
     now_ = read_clocks();
     server_->on_timer(now_);
+    flush_event_log();  // pending "suppressed N" event lines (event_log.hpp)
     arm_timer();
   });
 }
@@ -141,15 +140,42 @@ void Worker::send_from_relay(uint32_t relay_id, const Endpoint& peer,
 
 std::optional<Endpoint> Worker::open_relay(uint32_t relay_id, Family family,
                                            const turn::RelayPortRequest& req) {
-  return relays_.open(relay_id, family, req);
+  auto ep = relays_.open(relay_id, family, req);
+  net_stats_.relay_sockets.store(relays_.size(), std::memory_order_relaxed);
+  return ep;
 }
 
 void Worker::close_relay(uint32_t relay_id) {
   relays_.close(relay_id);
+  net_stats_.relay_sockets.store(relays_.size(), std::memory_order_relaxed);
 }
 
 void Worker::event(const turn::EventInfo& info) {
+  if (!info.username.empty()) {
+    const auto wall = std::chrono::system_clock::now().time_since_epoch();
+    decisions_.record(info, std::chrono::duration<double>(wall).count());
+  }
   log_event(info, index_);
+}
+
+void Worker::on_socket_drops(SocketDrop why, uint64_t n) {
+  turn::bump(why == SocketDrop::BufferFull ? net_stats_.buffer_full : net_stats_.rx_queue_overflow,
+             n);
+}
+
+// --- admin API (worker thread) ---------------------------------------------------------------
+
+std::vector<turn::AllocationInfo> Worker::sessions() {
+  return server_->allocations(read_clocks());
+}
+
+bool Worker::delete_session(uint32_t id) {
+  now_ = read_clocks();
+  return server_->delete_allocation(id);
+}
+
+std::vector<Decision> Worker::decisions(std::string_view user, size_t max) const {
+  return decisions_.for_user(user, max);
 }
 
 }  // namespace avedge::net

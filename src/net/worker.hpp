@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -16,6 +17,8 @@
 #include "auth/credentials.hpp"
 #include "auth/nonce.hpp"
 #include "config/config.hpp"
+#include "net/decision_ring.hpp"
+#include "net/net_stats.hpp"
 #include "net/packet_sink.hpp"
 #include "net/recv_batch.hpp"
 #include "net/relay_sockets.hpp"
@@ -43,6 +46,10 @@ struct WorkerShared {
 
 class Worker final : public turn::Io, public PacketSink {
  public:
+  // Relay ids of worker i are i << 24 | n, so they never collide between workers, and the
+  // admin API finds the owner of an allocation id.
+  static constexpr unsigned kRelayIdShift = 24;
+
   Worker(unsigned index, const WorkerShared& shared);
   ~Worker() override;
   Worker(const Worker&) = delete;
@@ -55,6 +62,17 @@ class Worker final : public turn::Io, public PacketSink {
   void stop();  // any thread
 
   [[nodiscard]] unsigned index() const { return index_; }
+
+  // Live counters; any thread may read them (relaxed atomics).
+  [[nodiscard]] const turn::Stats& turn_stats() const { return server_->stats(); }
+  [[nodiscard]] const NetStats& net_stats() const { return net_stats_; }
+  // Runs fn on the worker thread (admin API). Never touch worker state from another thread.
+  void post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
+  // Worker thread only (call through post).
+  [[nodiscard]] std::vector<turn::AllocationInfo> sessions();
+  bool delete_session(uint32_t id);
+  void set_drain(const std::optional<turn::DrainTarget>& drain) { server_->set_drain(drain); }
+  [[nodiscard]] std::vector<Decision> decisions(std::string_view user, size_t max) const;
 
   // turn::Io
   void send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) override;
@@ -73,6 +91,7 @@ class Worker final : public turn::Io, public PacketSink {
   uint64_t next_conn_id() override;
   void on_stream_open(const std::shared_ptr<StreamConnection>& c) override;
   void on_stream_closed(const turn::ClientTuple& t, bool had_frames) override;
+  void on_socket_drops(SocketDrop why, uint64_t n) override;
 
  private:
   void arm_timer();
@@ -90,6 +109,8 @@ class Worker final : public turn::Io, public PacketSink {
   std::unordered_map<uint64_t, std::shared_ptr<StreamConnection>> conns_;
   uint64_t conn_counter_ = 0;
   RelaySockets relays_;
+  NetStats net_stats_;
+  DecisionRing decisions_;
   std::unique_ptr<turn::Server> server_;
 };
 

@@ -1,6 +1,7 @@
 // One TURN allocation and its permissions and channels (RFC 8656 §2.2, §9, §12).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct Allocation {
   std::vector<Channel> channels;
   stun::TransactionId allocate_tid{};
   std::vector<uint8_t> allocate_response;  // resent as is for a retransmitted Allocate
+  // For the admin API (sessions): when it was created, and what it relayed (payload bytes).
+  TimePoint created{};
+  std::array<uint64_t, 2> packets{};  // by Direction: to peer, to client
+  std::array<uint64_t, 2> bytes{};
 
   [[nodiscard]] const Relay* relay_for(Family f) const {
     for (const auto& r : relays) {

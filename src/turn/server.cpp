@@ -46,6 +46,12 @@ std::vector<AllocationInfo> Server::allocations(const Now& now) const {
     info.permissions = a->permissions.size();
     info.channels = a->channels.size();
     info.remaining = std::chrono::duration_cast<Seconds>(a->expires - now.mono);
+    info.id = a->relays.empty() ? 0 : a->relays.front().id;
+    info.age = std::chrono::duration_cast<Seconds>(now.mono - a->created);
+    for (const auto& p : a->permissions) info.permission_peers.push_back(p.ip);
+    for (const auto& c : a->channels) info.channel_peers.push_back(c.peer);
+    info.packets = a->packets;
+    info.bytes = a->bytes;
     out.push_back(std::move(info));
   }
   return out;
@@ -96,6 +102,9 @@ void Server::Impl::on_stun(const ClientTuple& from, const stun::Message& m, cons
     return;
   }
 
+  if (m.method == stun::method::Allocate) {
+    bump(stats.allocate_requests[Stats::transport_slot(from.transport)]);
+  }
   auto ctx = authenticate(from, m, now);
   if (!ctx) return;
 
@@ -154,19 +163,70 @@ void Server::Impl::destroy(const ClientTuple& t, Event why) {
     by_relay.erase(r.id);
   }
   quota->release(a.username, t.client.ip);
+  track(a.permissions.size(), a.channels.size(), Allocation{});
+  drop(stats.allocations[Stats::transport_slot(t.transport)]);
   emit(why, &t, a.username);
   allocations.erase(it);
 }
 
 uint64_t Server::event_count(Event e) const {
-  return impl_->event_counts[Impl::event_slot(e)].load(std::memory_order_relaxed);
+  return impl_->stats.event_count(e);
+}
+
+const Stats& Server::stats() const {
+  return impl_->stats;
+}
+
+bool Server::delete_allocation(uint32_t id) {
+  auto it = impl_->by_relay.find(id);
+  if (it == impl_->by_relay.end() || it->second->relays.front().id != id) return false;
+  const ClientTuple t = it->second->tuple;
+  impl_->destroy(t, Event::AllocationDeleted);
+  return true;
+}
+
+void Server::set_drain(std::optional<DrainTarget> drain) {
+  impl_->drain = std::move(drain);
+  impl_->stats.draining.store(impl_->drain ? 1 : 0, std::memory_order_relaxed);
+}
+
+bool Server::Impl::refuse_for_drain(const ClientTuple& from, const stun::Message& m,
+                                    const AuthContext& ctx) {
+  if (!drain) return false;
+  bump(stats.drain_refusals);
+  const auto& to = from.transport == Transport::Udp ? drain->udp : drain->stream;
+  if (!to) {
+    send_error(from, m, stun::error::Forbidden, &ctx);
+    return true;
+  }
+  // RFC 8489 §10: 300 Try Alternate with ALTERNATE-SERVER, authenticated like the request.
+  auto b = begin(m, stun::Class::Error);
+  b.add_error_code(stun::error::TryAlternate, stun::error::default_reason(stun::error::TryAlternate));
+  b.add_address(stun::attr::AlternateServer, *to);
+  finish(b, from, m, &ctx);
+  return true;
 }
 
 void Server::Impl::emit(Event e, const ClientTuple* t, std::string_view user,
                         std::string_view detail) {
-  auto& c = event_counts[event_slot(e)];
-  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const size_t ts = t != nullptr ? Stats::transport_slot(t->transport) : Stats::kNoTransport;
+  bump(stats.events[ts][Stats::event_slot(e)]);
   io.event(EventInfo{e, t, user, detail});
+}
+
+void Server::Impl::count_relayed(Allocation& a, Direction d, size_t payload) {
+  const auto i = static_cast<size_t>(d);
+  bump(stats.relayed_packets[i]);
+  bump(stats.relayed_bytes[i], payload);
+  ++a.packets[i];
+  a.bytes[i] += payload;
+}
+
+void Server::Impl::track(size_t perms_before, size_t chans_before, const Allocation& a) {
+  bump(stats.permissions, a.permissions.size());
+  drop(stats.permissions, perms_before);
+  bump(stats.channels, a.channels.size());
+  drop(stats.channels, chans_before);
 }
 
 // RFC 8656 §12.6: ChannelData from the client goes to the peer bound to the channel.
@@ -193,6 +253,7 @@ void Server::Impl::on_channel_data(const ClientTuple& from, std::span<const uint
   }
   const Relay* r = a->relay_for(ch->peer.ip.family);
   if (r == nullptr) return;
+  count_relayed(*a, Direction::ToPeer, cd.data.size());
   io.send_from_relay(r->id, ch->peer, cd.data, false);
 }
 
@@ -229,6 +290,7 @@ void Server::Impl::on_send_indication(const ClientTuple& from, const stun::Messa
     emit(Event::PeerFamilyMismatch, &from, a->username);
     return;
   }
+  count_relayed(*a, Direction::ToPeer, da->value.size());
   io.send_from_relay(r->id, *peer, da->value, m.find(stun::attr::DontFragment) != nullptr);
 }
 
@@ -254,7 +316,10 @@ void Server::on_peer_packet(uint32_t relay_id, const Endpoint& peer, std::span<c
     // Streams must carry padded ChannelData (RFC 8656 §12.5); UDP need not.
     const bool pad = a.tuple.transport != Transport::Udp;
     const size_t n = wire::encode_channel_data(s.out, ch->number, bytes, pad);
-    if (n > 0) s.io.send_to_client(a.tuple, std::span<const uint8_t>(s.out.data(), n));
+    if (n > 0) {
+      s.count_relayed(a, Direction::ToClient, bytes.size());
+      s.io.send_to_client(a.tuple, std::span<const uint8_t>(s.out.data(), n));
+    }
     return;
   }
   // Indications need no unpredictable id: a counter keeps the data path off the CSPRNG.
@@ -264,7 +329,10 @@ void Server::on_peer_packet(uint32_t relay_id, const Endpoint& peer, std::span<c
   stun::Builder b(s.out, stun::method::Data, stun::Class::Indication, tid);
   b.add_xor_address(stun::attr::XorPeerAddress, peer);
   b.add(stun::attr::Data, bytes);
-  if (b.ok()) s.io.send_to_client(a.tuple, b.bytes());
+  if (b.ok()) {
+    s.count_relayed(a, Direction::ToClient, bytes.size());
+    s.io.send_to_client(a.tuple, b.bytes());
+  }
 }
 
 void Server::on_connection_closed(const ClientTuple& tuple, const Now& /*now*/) {
@@ -279,8 +347,11 @@ void Server::on_timer(const Now& now) {
       expired.push_back(t);
       continue;
     }
+    const size_t perms = a->permissions.size();
+    const size_t chans = a->channels.size();
     std::erase_if(a->permissions, [&](const Permission& p) { return p.expires <= now.mono; });
     std::erase_if(a->channels, [&](const Channel& c) { return c.expires <= now.mono; });
+    s.track(perms, chans, *a);
   }
   for (const auto& t : expired) s.destroy(t, Event::AllocationExpired);
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -20,9 +21,17 @@
 #include "turn/quota.hpp"
 #include "turn/reservations.hpp"
 #include "turn/server_config.hpp"
+#include "turn/stats.hpp"
 #include "wire/stun_message.hpp"
 
 namespace avedge::turn {
+
+// Where a draining edge sends new allocations (RFC 8489 §10 ALTERNATE-SERVER), by the transport
+// the client came over; none: 403.
+struct DrainTarget {
+  std::optional<Endpoint> udp;
+  std::optional<Endpoint> stream;  // TCP and TLS
+};
 
 struct Now {
   TimePoint mono;    // for lifetimes
@@ -31,12 +40,18 @@ struct Now {
 
 // Snapshot of one allocation for the admin API and tests.
 struct AllocationInfo {
+  uint32_t id = 0;  // the first relay's id: unique in the process (worker index << 24 | n)
   ClientTuple tuple;
   std::string username;
   std::vector<Endpoint> relays;
   size_t permissions = 0;
   size_t channels = 0;
   Seconds remaining{0};
+  Seconds age{0};
+  std::vector<IpAddress> permission_peers;  // RFC 8656 §9: per IP
+  std::vector<Endpoint> channel_peers;
+  std::array<uint64_t, 2> packets{};  // by Direction (stats.hpp): to peer, to client
+  std::array<uint64_t, 2> bytes{};    // payload bytes
 };
 
 class Server {
@@ -67,7 +82,14 @@ class Server {
   // How often each event happened on this worker (refusals, drops, auth failures by reason).
   // Written only by the worker's thread; safe to read from another (relaxed), for summing.
   [[nodiscard]] uint64_t event_count(Event e) const;
+  // Every live counter of this worker (stats.hpp); safe to read from any thread.
+  [[nodiscard]] const Stats& stats() const;
   [[nodiscard]] std::vector<AllocationInfo> allocations(const Now& now) const;
+  // Deletes the allocation whose AllocationInfo::id is id (admin API); false when none.
+  bool delete_allocation(uint32_t id);
+  // Draining: new Allocates get 300 Try Alternate to the target, or 403 without one; existing
+  // allocations keep relaying and refreshing. nullopt: serve normally again.
+  void set_drain(std::optional<DrainTarget> drain);
 
  private:
   struct Impl;

@@ -68,6 +68,7 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
     send_error(from, m, stun::error::AllocationMismatch, &ctx);
     return;
   }
+  if (refuse_for_drain(from, m, ctx)) return;
   // Step 3: REQUESTED-TRANSPORT must be there and be UDP.
   const auto* rt = m.find(stun::attr::RequestedTransport);
   const auto proto = rt != nullptr ? stun::decode_requested_transport(*rt) : std::nullopt;
@@ -181,6 +182,9 @@ void Server::Impl::on_allocate(const ClientTuple& from, const stun::Message& m,
       clamp_lifetime(cfg, lt != nullptr ? stun::decode_u32(*lt) : std::nullopt, true);
   a->expires = now.mono + lifetime;
   a->allocate_tid = m.tid;
+  a->created = now.mono;
+  // Counted before the answer leaves: a client that scrapes right after it sees itself.
+  bump(stats.allocations[Stats::transport_slot(from.transport)]);
 
   auto b = begin(m, stun::Class::Success);
   for (const auto& r : a->relays) b.add_xor_address(stun::attr::XorRelayedAddress, r.address);

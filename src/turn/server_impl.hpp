@@ -9,6 +9,7 @@
 
 #include "turn/allocation.hpp"
 #include "turn/server.hpp"
+#include "turn/stats.hpp"
 #include "wire/stun_builder.hpp"
 
 namespace avedge::turn {
@@ -43,13 +44,10 @@ struct Server::Impl {
   Io& io;
   uint32_t next_relay_id;
   uint64_t indication_seq = 0;
-  // One counter per Event (codes are 1000-1063, 2000-2063, ...): single writer, relaxed.
-  static constexpr size_t kEventSlots = 4 * 64;
-  static size_t event_slot(Event e) {
-    const unsigned code = static_cast<unsigned>(e);
-    return ((code / 1000 - 1) % 4) * 64 + (code % 1000) % 64;
-  }
-  std::array<std::atomic<uint64_t>, kEventSlots> event_counts{};
+  // Live counters (stats.hpp): single writer, this worker; heap-allocated with Impl and
+  // cache-line aligned.
+  Stats stats;
+  std::optional<DrainTarget> drain;  // set: refuse new allocations (admin API)
 
   std::unordered_map<ClientTuple, std::unique_ptr<Allocation>, ClientTupleHash> allocations;
   std::unordered_map<uint32_t, Allocation*> by_relay;
@@ -67,6 +65,10 @@ struct Server::Impl {
             std::string_view detail = {});
   Allocation* find(const ClientTuple& t);
   void destroy(const ClientTuple& t, Event why);
+  // Counts a relayed datagram on the worker and on its allocation.
+  void count_relayed(Allocation& a, Direction d, size_t payload);
+  // Moves the permission and channel gauges by what changed on one allocation.
+  void track(size_t perms_before, size_t chans_before, const Allocation& a);
 
   // --- authentication (server_auth.cpp) ---
   // Returns the proven identity, or nullopt after it has answered the error itself.
@@ -86,6 +88,9 @@ struct Server::Impl {
                   const AuthContext* ctx);
   void send_unknown_attributes(const ClientTuple& to, const stun::Message& req,
                                std::span<const uint16_t> unknown, const AuthContext* ctx);
+
+  // While draining: answers a new Allocate (300 or 403) and returns true.
+  bool refuse_for_drain(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx);
 
   // --- requests (server_allocate.cpp, server_requests.cpp) ---
   void on_allocate(const ClientTuple& from, const stun::Message& m, const AuthContext& ctx,

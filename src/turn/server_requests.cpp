@@ -77,7 +77,9 @@ void Server::Impl::on_create_permission(const ClientTuple& from, const stun::Mes
     return;
   }
   const TimePoint expires = now.mono + cfg.permission_lifetime;
+  const size_t perms_before = a->permissions.size();
   for (size_t i = 0; i < count; ++i) install_permission(*a, peers[i].ip, expires);
+  track(perms_before, a->channels.size(), *a);
   auto b = begin(m, stun::Class::Success);
   finish(b, from, m, &ctx);
   emit(Event::PermissionCreated, &from, ctx.username);
@@ -111,11 +113,16 @@ void Server::Impl::on_channel_bind(const ClientTuple& from, const stun::Message&
   const bool new_perm = !has_permission_entry(*a, peer->ip);
   if ((by_number == nullptr && a->channels.size() >= cfg.max_channels_per_allocation) ||
       (new_perm && a->permissions.size() >= cfg.max_permissions_per_allocation)) {
+    if (by_number == nullptr && a->channels.size() >= cfg.max_channels_per_allocation) {
+      bump(stats.channel_quota);
+    }
     emit(Event::PermissionQuota, &from, ctx.username, "channels");
     send_error(from, m, stun::error::InsufficientCapacity, &ctx);
     return;
   }
   const TimePoint channel_expires = now.mono + cfg.channel_lifetime;
+  const size_t perms_before = a->permissions.size();
+  const size_t chans_before = a->channels.size();
   if (by_number != nullptr) {
     for (auto& c : a->channels) {
       if (c.number == *number) c.expires = channel_expires;
@@ -125,6 +132,7 @@ void Server::Impl::on_channel_bind(const ClientTuple& from, const stun::Message&
   }
   // RFC 8656 §12.2: binding (or refreshing) a channel installs or refreshes the permission.
   install_permission(*a, peer->ip, now.mono + cfg.permission_lifetime);
+  track(perms_before, chans_before, *a);
   auto b = begin(m, stun::Class::Success);
   finish(b, from, m, &ctx);
   emit(Event::ChannelBound, &from, ctx.username);

@@ -206,5 +206,34 @@ TEST(Loader, KnownKeys) {
   EXPECT_NE(std::find(keys.begin(), keys.end(), "lifetimes.nonce"), keys.end());
 }
 
+// [log] events and events_rate (issue 5 item 3): the JSON event log's target and flood limit.
+TEST(LogConfig, DefaultsAndValues) {
+  const auto d = load_string("[log]\nlevel = \"info\"\n", "a.toml");
+  ASSERT_TRUE(d.ok()) << all_errors(d);
+  EXPECT_EQ(d.config.log_events.value, "stderr");
+  EXPECT_EQ(d.config.log_events_rate.value, 10U);
+  const auto r = load_string("[log]\nevents = \"stdout\"\nevents_rate = 50\n", "a.toml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.config.log_events.value, "stdout");
+  EXPECT_EQ(r.config.log_events.where.line, 2U);
+  EXPECT_EQ(r.config.log_events_rate.value, 50U);
+}
+
+TEST(LogConfig, AFilePathIsRelativeToTheConfigFile) {
+  const auto r = load_string("[log]\nevents = \"logs/events.jsonl\"\n", "a.toml", "/etc/avedge");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.config.log_events.value, "/etc/avedge/logs/events.jsonl");
+}
+
+TEST(LogConfig, ErrorsNameTheLine) {
+  const auto r = load_string("[log]\nevents = \"\"\nevents_rate = 0\nevent = \"x\"\n", "a.toml");
+  const std::string e = all_errors(r);
+  EXPECT_NE(e.find("a.toml:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("events: empty"), std::string::npos) << e;
+  EXPECT_NE(e.find("a.toml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("events_rate 0: must be 1 to 100000"), std::string::npos) << e;
+  EXPECT_NE(e.find("a.toml:4"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace avedge::config

@@ -349,6 +349,15 @@ TEST_F(Check, ListenAddressNotOnThisHost) {
   EXPECT_NE(f.message.find("20.1.2.99"), std::string::npos) << f.message;
 }
 
+TEST_F(Check, AnyLoopbackAddressIsLocalWhen127001Is) {
+  // RFC 1122 §3.2.1.3: 127.0.0.0/8 is loopback; the tests bind 127.0.0.31 and the like.
+  env_.local_addresses = {*IpAddress::parse("127.0.0.1"), *IpAddress::parse("20.1.2.10")};
+  const auto fs = check(edit(kClean, "\"tcp://20.1.2.10:443\"", "\"tcp://127.0.0.31:443\""));
+  EXPECT_TRUE(std::none_of(fs.begin(), fs.end(), [](const Finding& f) {
+    return f.rule == "AVE-LISTEN-001";
+  })) << describe(fs);
+}
+
 TEST_F(Check, ListenAddressesUncheckedWhenUnknown) {
   env_.local_addresses.clear();
   env_.local_addresses_known = false;

@@ -1,0 +1,29 @@
+// Builds the metric set of the contract (docs/COUNTERS.md) from the workers' live counters
+// (summed on read), the MRAS counters and the process's own resource use.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "admin/metrics.hpp"
+#include "mras/counters.hpp"
+#include "net/net_stats.hpp"
+#include "turn/stats.hpp"
+
+namespace avedge::admin {
+
+using WorkerVisitor = std::function<void(const turn::Stats&, const net::NetStats&)>;
+
+struct Sources {
+  // Calls its argument once per worker (net::ServerRunner::for_each_stats).
+  std::function<void(const WorkerVisitor&)> each_worker;
+  const mras::Counters* mras = nullptr;  // null: MRAS counters read as zero
+  std::string pool;                      // this edge's pool label ("default" when none)
+  uint64_t relay_ports_total = 0;        // size of the range times the relay addresses
+  unsigned workers = 0;
+};
+
+MetricSet collect(const Sources& s);
+
+}  // namespace avedge::admin

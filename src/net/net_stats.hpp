@@ -1,0 +1,35 @@
+// Counters of a worker's sockets (issue 5 item 1) that the pure TURN core cannot see: datagrams
+// the kernel dropped. Single writer (the worker thread), relaxed; read from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace avedge::net {
+
+enum class SocketDrop : uint8_t {
+  BufferFull,       // sendto/sendmsg failed with EAGAIN or ENOBUFS: the datagram is lost
+  RxQueueOverflow,  // the receive queue overflowed before we read (SO_RXQ_OVFL, socket(7))
+};
+
+struct alignas(64) NetStats {
+  std::atomic<uint64_t> buffer_full{0};
+  std::atomic<uint64_t> rx_queue_overflow{0};
+  std::atomic<uint64_t> relay_sockets{0};  // gauge: open relay sockets of this worker
+};
+
+// True for the errno of a datagram send that the kernel refused for lack of buffer space.
+bool send_buffer_full(int err);
+
+// SO_RXQ_OVFL reports a per-socket running total; this turns it into increments.
+struct OverflowTracker {
+  uint32_t seen = 0;
+  // Returns the new drops since the last report (the kernel counter wraps at 2^32).
+  uint32_t update(uint32_t total) {
+    const uint32_t d = total - seen;
+    seen = total;
+    return d;
+  }
+};
+
+}  // namespace avedge::net
