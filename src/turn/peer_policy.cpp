@@ -124,6 +124,13 @@ PeerVerdict PeerPolicy::check(const Endpoint& peer) const {
   return check(ip);
 }
 
+bool PeerPolicy::inbound_allowed(const Endpoint& peer) const {
+  if (own_.empty()) return true;
+  const IpAddress ip = canonical(peer.ip);
+  if (std::find(own_.begin(), own_.end(), ip) == own_.end()) return true;
+  return allowed(peer);
+}
+
 PeerVerdict PeerPolicy::check(const IpAddress& raw) const {
   // Every decision is taken on the canonical form (SECURITY.md §2.2).
   const IpAddress ip = canonical(raw);

@@ -51,6 +51,10 @@ class PeerPolicy {
   [[nodiscard]] bool allowed(const Endpoint& peer) const {
     return check(peer) == PeerVerdict::Allowed;
   }
+  // A datagram from `peer` to a relay that has a permission for peer.ip: the IP was checked when
+  // the permission was installed (and again by Server::set_policy), so only the port rule of this
+  // edge's own addresses is left to decide — a find in a short list, not a CIDR scan per packet.
+  [[nodiscard]] bool inbound_allowed(const Endpoint& peer) const;
 
   // The recommended table as CIDR strings, for docs and `avedge check`.
   static const std::vector<std::string_view>& recommended_deny();

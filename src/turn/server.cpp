@@ -26,7 +26,17 @@ Server::~Server() {
 }
 
 void Server::set_policy(std::shared_ptr<const PeerPolicy> policy) {
-  impl_->policy = std::move(policy);
+  auto& s = *impl_;
+  s.policy = std::move(policy);
+  // Inbound datagrams rely on the policy checked when a permission or channel was installed
+  // (PeerPolicy::inbound_allowed): what the new policy denies goes now.
+  for (auto& [tuple, a] : s.allocations) {
+    const size_t perms = a->permissions.size();
+    const size_t chans = a->channels.size();
+    std::erase_if(a->permissions, [&](const Permission& p) { return !s.policy->allowed(p.ip); });
+    std::erase_if(a->channels, [&](const Channel& c) { return !s.policy->allowed(c.peer); });
+    s.track(perms, chans, *a);
+  }
 }
 void Server::set_credentials(std::shared_ptr<const auth::CredentialStore> creds) {
   impl_->creds = std::move(creds);
@@ -307,7 +317,7 @@ void Server::on_peer_packet(uint32_t relay_id, const Endpoint& peer, std::span<c
     s.emit(Event::DropNoPermission, &a.tuple, a.username);
     return;
   }
-  if (!s.policy->allowed(peer)) {
+  if (!s.policy->inbound_allowed(peer)) {
     s.emit(Event::DropPeerDenied, &a.tuple, a.username);
     return;
   }
