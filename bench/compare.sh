@@ -56,6 +56,9 @@ allow = ["127.0.0.0/8"]
 total = 30000
 per_user = 30000
 per_ip = 30000
+[limits]
+challenges_per_second = 0   # setup mode: thousands of 401s a second from one address
+connections_per_ip = 30000
 [log]
 level = "warn"
 TOML

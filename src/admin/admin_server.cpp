@@ -1,6 +1,8 @@
 #include "admin/admin_server.hpp"
 
-#include <charconv>
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <span>
 
@@ -8,11 +10,12 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "admin/admin_routes.hpp"
 #include "admin/api_json.hpp"
 #include "admin/collect.hpp"
 #include "admin/drain.hpp"
 #include "admin/readiness.hpp"
-#include "core/crypto.hpp"
+#include "mras/http_server.hpp"
 #include "net/server_runner.hpp"
 
 namespace avedge::admin {
@@ -21,17 +24,11 @@ namespace {
 
 constexpr auto kWorkerDeadline = std::chrono::milliseconds(2000);
 constexpr auto kSelfTestTimeout = std::chrono::milliseconds(1000);
-constexpr size_t kExplainDefault = 50;
-constexpr size_t kExplainMax = 500;
 constexpr const char* kJson = "application/json";
 
 double unix_now() {
   const auto d = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::duration<double>(d).count();
-}
-
-std::span<const uint8_t> bytes_of(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 std::string pool_of(const config::Config& cfg) {
@@ -51,7 +48,24 @@ AdminOptions AdminOptions::from(const config::AdminConfig& c) {
 
 AdminServer::AdminServer(AdminOptions opt, net::ServerRunner& runner, const config::Config& cfg,
                          const mras::Counters* mras)
-    : opt_(std::move(opt)), runner_(runner), cfg_(cfg), mras_(mras) {}
+    : opt_(std::move(opt)),
+      runner_(runner),
+      cfg_(cfg),
+      mras_(mras),
+      watch_([this] { return allocations(); },
+             [](const std::string& why) {
+               // The exit of a drain (issue 6 item 6): the main thread stops cleanly (exit 0).
+               spdlog::info("{{\"event\":\"server.drained\",\"reason\":\"{}\"}}", why);
+               ::kill(::getpid(), SIGTERM);
+             }) {}
+
+uint64_t AdminServer::allocations() const {
+  uint64_t n = 0;
+  runner_.for_each_stats([&n](const turn::Stats& s, const net::NetStats&) {
+    for (const auto& a : s.allocations) n += a.load(std::memory_order_relaxed);
+  });
+  return n;
+}
 
 AdminServer::~AdminServer() {
   stop();
@@ -68,27 +82,13 @@ void AdminServer::start() {
   s.set_payload_max_length(4096);
   s.set_read_timeout(5, 0);
   s.set_write_timeout(5, 0);
-  // The token guards every path, /healthz included (the metrics contract).
-  s.set_pre_routing_handler([this](const httplib::Request& q, httplib::Response& r) {
-    return authorized(q, r) ? httplib::Server::HandlerResponse::Unhandled
-                            : httplib::Server::HandlerResponse::Handled;
-  });
-  s.Get("/healthz",
-        [](const httplib::Request&, httplib::Response& r) { r.set_content("ok\n", "text/plain"); });
-  s.Get("/readyz", [this](const httplib::Request&, httplib::Response& r) { readyz(r); });
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) { metrics(r, false); });
-  s.Get("/metrics.json",
-        [this](const httplib::Request&, httplib::Response& r) { metrics(r, true); });
-  s.Get("/api/v1/sessions", [this](const httplib::Request&, httplib::Response& r) { sessions(r); });
-  s.Delete(R"(/api/v1/sessions/(\d+))",
-           [this](const httplib::Request& q, httplib::Response& r) { delete_session(q, r); });
-  s.Get("/api/v1/explain",
-        [this](const httplib::Request& q, httplib::Response& r) { explain(q, r); });
-  // A content-reader handler: `curl -X POST` sends no Content-Length and no body is needed.
-  s.Post("/api/v1/drain", [this](const httplib::Request&, httplib::Response& r,
-                                 const httplib::ContentReader&) { drain(true, r); });
-  s.Delete("/api/v1/drain",
-           [this](const httplib::Request&, httplib::Response& r) { drain(false, r); });
+  // Every request goes to the pure route_admin (token, routing, parameters; admin_routes.hpp).
+  // A content-reader POST: `curl -X POST` sends no Content-Length and no body is needed.
+  auto serve = [this](const httplib::Request& q, httplib::Response& r) { this->serve(q, r); };
+  s.Get(".*", serve);
+  s.Delete(".*", serve);
+  s.Post(".*", [this](const httplib::Request& q, httplib::Response& r,
+                      const httplib::ContentReader&) { this->serve(q, r); });
   s.set_error_handler([](const httplib::Request&, httplib::Response& r) {
     if (r.body.empty()) r.set_content(error_json(fmt::format("HTTP {}", r.status)), kJson);
   });
@@ -113,21 +113,38 @@ void AdminServer::start() {
 }
 
 void AdminServer::stop() {
+  watch_.cancel();
   if (http_) http_->stop();
   if (thread_.joinable()) thread_.join();
   http_.reset();
 }
 
-bool AdminServer::authorized(const httplib::Request& req, httplib::Response& res) const {
-  if (!opt_.require_token) return true;
-  const std::string expected = "Bearer " + opt_.token;
-  const std::string got = req.get_header_value("Authorization");
-  // Constant time: the comparison must not tell how much of a guess was right.
-  if (!opt_.token.empty() && crypto::equal_ct(bytes_of(got), bytes_of(expected))) return true;
-  res.status = 401;
-  res.set_header("WWW-Authenticate", "Bearer realm=\"avedge admin\"");
-  res.set_content(error_json("missing or wrong bearer token"), kJson);
-  return false;
+void AdminServer::serve(const httplib::Request& req, httplib::Response& res) {
+  using Kind = AdminAction::Kind;
+  const AdminAction a = route_admin(opt_, mras::to_http_request(req));
+  switch (a.kind) {
+    case Kind::Answer:
+      mras::apply_answer(a.answer, res);
+      return;
+    case Kind::Readyz:
+      return readyz(res);
+    case Kind::Metrics:
+      return metrics(res, false);
+    case Kind::MetricsJson:
+      return metrics(res, true);
+    case Kind::Sessions:
+      return sessions(res);
+    case Kind::DeleteSession:
+      return delete_session(a.session_id, res);
+    case Kind::Explain:
+      return explain(a.user, a.limit, res);
+    case Kind::Drain:
+      return drain(true, a.deadline, res);
+    case Kind::Undrain:
+      return drain(false, std::nullopt, res);
+    case Kind::Reload:
+      return reload(a.dry_run, res);
+  }
 }
 
 void AdminServer::metrics(httplib::Response& res, bool json) const {
@@ -139,6 +156,7 @@ void AdminServer::metrics(httplib::Response& res, bool json) const {
   src.relay_ports_total =
       (uint64_t{range.last} - range.first + 1) * static_cast<uint64_t>(cfg_.relay_ips.size());
   src.workers = static_cast<unsigned>(runner_.worker_count());
+  src.connections = runner_.connection_limits();
   const MetricSet m = collect(src);
   if (json) {
     res.set_content(render_json(m, unix_now()), kJson);
@@ -147,7 +165,7 @@ void AdminServer::metrics(httplib::Response& res, bool json) const {
   }
 }
 
-void AdminServer::drain(bool on, httplib::Response& res) {
+void AdminServer::drain(bool on, std::optional<Seconds> deadline, httplib::Response& res) {
   std::optional<turn::DrainTarget> target;
   if (on) target = drain_target(cfg_, runner_.listeners());
   if (!runner_.set_drain(target, kWorkerDeadline)) {
@@ -156,9 +174,28 @@ void AdminServer::drain(bool on, httplib::Response& res) {
     return;
   }
   draining_ = on;
+  if (deadline) {
+    watch_.start(std::chrono::duration_cast<std::chrono::seconds>(*deadline));
+  } else {
+    watch_.cancel();
+  }
   const std::string alt = target && target->udp ? "\"" + target->udp->to_string() + "\"" : "null";
   spdlog::info("{{\"event\":\"admin.drain\",\"draining\":{},\"alternate\":{}}}", on, alt);
-  res.set_content(fmt::format("{{\"draining\":{},\"alternate\":{}}}", on, alt), kJson);
+  res.set_content(fmt::format("{{\"draining\":{},\"alternate\":{},\"allocations\":{},"
+                              "\"exit_after_seconds\":{}}}",
+                              on, alt, allocations(), deadline ? deadline->count() : 0),
+                  kJson);
+}
+
+void AdminServer::reload(bool dry_run, httplib::Response& res) {
+  if (!reload_) {
+    res.status = 404;
+    res.set_content(error_json("this edge has no configuration to reload"), kJson);
+    return;
+  }
+  auto [status, body] = reload_(dry_run);
+  res.status = status;
+  res.set_content(body, kJson);
 }
 
 void AdminServer::readyz(httplib::Response& res) const {
@@ -189,15 +226,7 @@ void AdminServer::sessions(httplib::Response& res) const {
   res.set_content(sessions_json(*all, pool_of(cfg_)), kJson);
 }
 
-void AdminServer::delete_session(const httplib::Request& req, httplib::Response& res) const {
-  const std::string& text = req.matches[1].str();
-  uint32_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    res.status = 400;
-    res.set_content(error_json("session id: a number from GET /api/v1/sessions"), kJson);
-    return;
-  }
+void AdminServer::delete_session(uint32_t id, httplib::Response& res) const {
   const auto done = runner_.delete_session(id, kWorkerDeadline);
   if (!done) {
     res.status = 503;
@@ -211,25 +240,7 @@ void AdminServer::delete_session(const httplib::Request& req, httplib::Response&
   }
 }
 
-void AdminServer::explain(const httplib::Request& req, httplib::Response& res) const {
-  const std::string user = req.get_param_value("user");
-  if (user.empty()) {
-    res.status = 400;
-    res.set_content(error_json("user: required, e.g. /api/v1/explain?user=alice"), kJson);
-    return;
-  }
-  size_t limit = kExplainDefault;
-  if (req.has_param("limit")) {
-    const std::string l = req.get_param_value("limit");
-    size_t n = 0;
-    const auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
-    if (ec != std::errc() || end != l.data() + l.size() || n == 0 || n > kExplainMax) {
-      res.status = 400;
-      res.set_content(error_json(fmt::format("limit: 1 to {}", kExplainMax)), kJson);
-      return;
-    }
-    limit = n;
-  }
+void AdminServer::explain(const std::string& user, size_t limit, httplib::Response& res) const {
   auto d = runner_.decisions(user, limit, kWorkerDeadline);
   if (!d) {
     res.status = 503;

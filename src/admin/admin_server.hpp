@@ -6,12 +6,16 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "admin/drain_watch.hpp"
 #include "config/config.hpp"
 #include "core/address.hpp"
+#include "core/clock.hpp"
 #include "mras/counters.hpp"
 
 namespace httplib {
@@ -51,15 +55,21 @@ class AdminServer {
   [[nodiscard]] uint16_t port() const { return port_; }
   // "http://127.0.0.1:9090"
   [[nodiscard]] std::string url() const;
+  // POST /api/v1/reload[?dry_run=1] (issue 6 item 7): returns the HTTP status and JSON body.
+  using ReloadHandler = std::function<std::pair<int, std::string>(bool dry_run)>;
+  void set_reload(ReloadHandler h) { reload_ = std::move(h); }
 
  private:
-  bool authorized(const httplib::Request& req, httplib::Response& res) const;
+  // Routes through the pure route_admin (admin_routes.hpp), then acts.
+  void serve(const httplib::Request& req, httplib::Response& res);
   void metrics(httplib::Response& res, bool json) const;
   void readyz(httplib::Response& res) const;
   void sessions(httplib::Response& res) const;
-  void delete_session(const httplib::Request& req, httplib::Response& res) const;
-  void explain(const httplib::Request& req, httplib::Response& res) const;
-  void drain(bool on, httplib::Response& res);
+  void delete_session(uint32_t id, httplib::Response& res) const;
+  void explain(const std::string& user, size_t limit, httplib::Response& res) const;
+  void drain(bool on, std::optional<Seconds> deadline, httplib::Response& res);
+  void reload(bool dry_run, httplib::Response& res);
+  [[nodiscard]] uint64_t allocations() const;
 
   AdminOptions opt_;
   net::ServerRunner& runner_;
@@ -69,6 +79,8 @@ class AdminServer {
   std::thread thread_;
   uint16_t port_ = 0;
   std::atomic<bool> draining_{false};
+  ReloadHandler reload_;
+  DrainWatch watch_;  // last: stopped first
 };
 
 }  // namespace avedge::admin

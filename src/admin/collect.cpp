@@ -154,7 +154,7 @@ void relay_metrics(const Sources& s, MetricSet& m) {
 
   m.family("avedge_drops_total", MetricType::Counter, "Datagrams dropped, by reason");
   for (const auto& [reason, e] : kCoreDrops) m.add({{"reason", reason}}, Value::of(events(s, e)));
-  m.add({{"reason", "rate_limit"}}, Value::of(0));  // no rate limiter yet (docs/COUNTERS.md)
+  m.add({{"reason", "rate_limit"}}, Value::of(events(s, Event::DropRateLimited)));
   m.add({{"reason", "socket_buffer_full"}},
         Value::of(sum(
             s, [](const turn::Stats&, const net::NetStats& n) { return load(n.buffer_full); })));
@@ -178,6 +178,26 @@ void relay_metrics(const Sources& s, MetricSet& m) {
   m.family("avedge_relay_ports_free", MetricType::Gauge,
            "Relay ports of the range not held by this process")
       .add(s.relay_ports_total > open ? s.relay_ports_total - open : 0);
+}
+
+// TCP/TLS connections under [limits] (net/connection_limits.hpp).
+void connection_metrics(const Sources& s, MetricSet& m) {
+  using net::StreamClose;
+  const net::ConnectionLimits* c = s.connections;
+  auto closes = [c](StreamClose why) { return c != nullptr ? c->closes(why) : 0; };
+  m.family("avedge_connections_open", MetricType::Gauge, "Open TCP and TLS client connections")
+      .add(c != nullptr ? c->open() : 0);
+  m.family("avedge_connections_refused_total", MetricType::Counter,
+           "TCP/TLS connections closed at accept: over [limits] connections_total or _per_ip");
+  m.add({{"reason", "total"}}, Value::of(closes(StreamClose::LimitTotal)));
+  m.add({{"reason", "per_ip"}}, Value::of(closes(StreamClose::LimitPerIp)));
+  m.family("avedge_stream_closes_total", MetricType::Counter,
+           "TCP/TLS connections closed by a deadline or a framing limit");
+  for (const auto why :
+       {StreamClose::TlsHandshake, StreamClose::FirstFrame, StreamClose::Idle,
+        StreamClose::Oversize, StreamClose::InvalidFrame, StreamClose::WriteQueue}) {
+    m.add({{"reason", net::to_string(why)}}, Value::of(closes(why)));
+  }
 }
 
 void mras_metrics(const Sources& s, MetricSet& m) {
@@ -213,6 +233,7 @@ void process_metrics(const Sources& s, MetricSet& m) {
 MetricSet collect(const Sources& s) {
   MetricSet m;
   relay_metrics(s, m);
+  connection_metrics(s, m);
   mras_metrics(s, m);
   process_metrics(s, m);
   return m;

@@ -8,6 +8,7 @@
 
 #include "admin/metrics.hpp"
 #include "mras/counters.hpp"
+#include "net/connection_limits.hpp"
 #include "net/net_stats.hpp"
 #include "turn/stats.hpp"
 
@@ -22,6 +23,7 @@ struct Sources {
   std::string pool;                      // this edge's pool label ("default" when none)
   uint64_t relay_ports_total = 0;        // size of the range times the relay addresses
   unsigned workers = 0;
+  const net::ConnectionLimits* connections = nullptr;  // null: connection counters read as zero
 };
 
 MetricSet collect(const Sources& s);

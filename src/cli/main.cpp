@@ -5,9 +5,11 @@
 #include "cli/bench_command.hpp"
 #include "cli/check_command.hpp"
 #include "cli/creds_command.hpp"
+#include "cli/drain_command.hpp"
 #include "cli/events_command.hpp"
 #include "cli/perf_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/reload_command.hpp"
 #include "cli/serve_command.hpp"
 
 namespace {
@@ -40,6 +42,11 @@ int main(int argc, char** argv) {
   avedge::cli::ProbeCommandOptions probe_opts;
   CLI::App* probe = avedge::cli::add_probe_command(app, probe_opts);
 
+  avedge::cli::DrainOptions drain_opts;
+  CLI::App* drain = avedge::cli::add_drain_command(app, drain_opts);
+  avedge::cli::ReloadOptions reload_opts;
+  CLI::App* reload = avedge::cli::add_reload_command(app, reload_opts);
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return avedge::cli::run_serve(serve_opts);
@@ -51,5 +58,7 @@ int main(int argc, char** argv) {
   if (perf->parsed()) return avedge::cli::run_perf(perf_opts);
   if (bench->parsed()) return avedge::cli::run_bench_command(bench_opts);
   if (probe->parsed()) return avedge::cli::run_probe_command(probe_opts);
+  if (drain->parsed()) return avedge::cli::run_drain(drain_opts);
+  if (reload->parsed()) return avedge::cli::run_reload(reload_opts);
   return 1;
 }

@@ -24,27 +24,6 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-void add_admin_options(CLI::App* app, AdminArgs& a) {
-  app->add_option("--admin", a.admin, "Admin API address IP:PORT ([admin] listen)")
-      ->capture_default_str();
-  app->add_option("--token", a.token,
-                  "Bearer token of the admin API ([admin] token); or AVEDGE_ADMIN_TOKEN");
-}
-
-std::optional<perf::AdminTarget> admin_target(const AdminArgs& a) {
-  std::string error;
-  auto t = perf::parse_admin_target(a.admin, error);
-  if (!t) {
-    fmt::print(stderr, "avedge: {}\n", error);
-    return std::nullopt;
-  }
-  t->token = a.token;
-  if (t->token.empty()) {
-    if (const char* env = std::getenv("AVEDGE_ADMIN_TOKEN")) t->token = env;
-  }
-  return t;
-}
-
 std::optional<std::chrono::seconds> duration(const std::string& flag, const std::string& text) {
   const auto r = config::parse_duration(text);
   if (!r.ok() || r.value->count() <= 0) {

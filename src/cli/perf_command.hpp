@@ -6,12 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
-namespace avedge::cli {
+#include "cli/admin_args.hpp"
 
-struct AdminArgs {
-  std::string admin = "127.0.0.1:9090";
-  std::string token;  // or AVEDGE_ADMIN_TOKEN
-};
+namespace avedge::cli {
 
 struct StatOptions {
   AdminArgs admin;

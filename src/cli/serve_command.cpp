@@ -1,5 +1,8 @@
 #include "cli/serve_command.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -9,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/admin_server.hpp"
+#include "admin/reload.hpp"
 #include "cli/banner.hpp"
 #include "config/dev_credentials.hpp"
 #include "config/finalize.hpp"
@@ -115,6 +119,16 @@ int run_serve(ServeOptions& o) {
   const unsigned workers = cfg.workers.value != 0
                                ? cfg.workers.value
                                : std::max(1U, std::thread::hardware_concurrency());
+  // Threads started from here on inherit this mask: SIGINT, SIGTERM and SIGHUP (reload) are
+  // taken by run_server's sigwait only, never by an MRAS thread (SIGHUP would end the process).
+  {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
   // MRAS (issue 3) runs beside the relay on its own thread; nothing starts without [mras].
   mras::Service mras_service(cfg);
   try {
@@ -125,11 +139,32 @@ int run_serve(ServeOptions& o) {
   }
   // The admin API (issue 5) attaches to the running workers once they run.
   std::unique_ptr<admin::AdminServer> admin_api;
+  // Hot reload (issue 6 item 7): SIGHUP and POST /api/v1/reload.
+  std::unique_ptr<admin::Reloader> reloader;
   net::RunHooks hooks;
+  hooks.reload = [&] {
+    if (!reloader) return;
+    const admin::ReloadOutcome out = reloader->run(false);
+    for (const auto& c : out.changes) spdlog::info("reload: {}", config::to_string(c, false));
+    for (const auto& e : out.errors) spdlog::error("reload refused: {}", e);
+    spdlog::info(
+        "{{\"event\":\"config.reloaded\",\"trigger\":\"SIGHUP\",\"changes\":{},"
+        "\"refused\":{}}}",
+        out.changes.size(), out.status == admin::ReloadOutcome::Status::Refused);
+  };
   hooks.started = [&](net::ServerRunner& runner) -> std::string {
+    reloader = std::make_unique<admin::Reloader>(o.config_file, o.overrides, cfg, runner);
     if (!cfg.admin.listen.value) return {};
     admin_api = std::make_unique<admin::AdminServer>(admin::AdminOptions::from(cfg.admin), runner,
                                                      cfg, &mras_service.counters());
+    admin_api->set_reload([&](bool dry_run) {
+      const admin::ReloadOutcome out = reloader->run(dry_run);
+      if (!dry_run) {
+        for (const auto& c : out.changes) spdlog::info("reload: {}", config::to_string(c, false));
+        for (const auto& e : out.errors) spdlog::error("reload refused: {}", e);
+      }
+      return std::make_pair(admin::outcome_http_status(out), admin::outcome_json(out));
+    });
     try {
       admin_api->start();
     } catch (const std::exception& e) {
@@ -139,40 +174,42 @@ int run_serve(ServeOptions& o) {
       if (cfg.admin.explicit_listen()) {
         return fmt::format("{}: {}", cfg.admin.listen.where.to_string(), e.what());
       }
-      spdlog::warn("{}; running without the admin API (set [admin] listen or --admin)",
-                   e.what());
+      spdlog::warn("{}; running without the admin API (set [admin] listen or --admin)", e.what());
     }
     return {};
   };
   hooks.stopping = [&] {
     if (admin_api) admin_api->stop();
   };
-  const int rc = net::run_server(cfg, [&](const std::vector<config::Listener>& bound) {
-    BannerInput in{&cfg, bound, dev, generated_cert, workers};
-    fmt::print("{}", make_banner(in));
-    if (admin_api) fmt::print("  admin   {}/metrics\n", admin_api->url());
-    const auto& sip = cfg.topology.mras.sip_listen;
-    const auto sip_ports = mras_service.sip_ports();
-    for (size_t i = 0; i < sip.size() && i < sip_ports.size(); ++i) {
-      fmt::print("  mras    sip {}://{}\n", config::scheme(sip[i].kind),
-                 Endpoint{sip[i].endpoint.ip, sip_ports[i]}.to_string());
-    }
-    if (auto p = mras_service.http_port()) {
-      const Endpoint http{cfg.topology.mras.http_listen->value.ip, *p};
-      fmt::print("  mras    http://{}\n", http.to_string());
-      if (!dev.api_key.empty() && !cfg.topology.sip_domains.empty()) {
-        // A web app's view of MRAS (docs/MRAS.md): the development front end's generated key.
-        fmt::print(
-            "MRAS credentials for a web app (API key of {}, new at every start):\n"
-            "  curl -s -H 'Authorization: Bearer {}' "
-            "'http://{}/api/v1/turn-credentials?user=sip:alice@{}&ttl=3600'\n",
-            dev.api_key_frontend, dev.api_key, http.to_string(),
-            cfg.topology.sip_domains.front().value);
-      }
-    }
-    fmt::print("avedge: ready\n");
-    std::fflush(stdout);
-  }, hooks);
+  const int rc = net::run_server(
+      cfg,
+      [&](const std::vector<config::Listener>& bound) {
+        BannerInput in{&cfg, bound, dev, generated_cert, workers};
+        fmt::print("{}", make_banner(in));
+        if (admin_api) fmt::print("  admin   {}/metrics\n", admin_api->url());
+        const auto& sip = cfg.topology.mras.sip_listen;
+        const auto sip_ports = mras_service.sip_ports();
+        for (size_t i = 0; i < sip.size() && i < sip_ports.size(); ++i) {
+          fmt::print("  mras    sip {}://{}\n", config::scheme(sip[i].kind),
+                     Endpoint{sip[i].endpoint.ip, sip_ports[i]}.to_string());
+        }
+        if (auto p = mras_service.http_port()) {
+          const Endpoint http{cfg.topology.mras.http_listen->value.ip, *p};
+          fmt::print("  mras    http://{}\n", http.to_string());
+          if (!dev.api_key.empty() && !cfg.topology.sip_domains.empty()) {
+            // A web app's view of MRAS (docs/MRAS.md): the development front end's generated key.
+            fmt::print(
+                "MRAS credentials for a web app (API key of {}, new at every start):\n"
+                "  curl -s -H 'Authorization: Bearer {}' "
+                "'http://{}/api/v1/turn-credentials?user=sip:alice@{}&ttl=3600'\n",
+                dev.api_key_frontend, dev.api_key, http.to_string(),
+                cfg.topology.sip_domains.front().value);
+          }
+        }
+        fmt::print("avedge: ready\n");
+        std::fflush(stdout);
+      },
+      hooks);
   admin_api.reset();
   mras_service.stop();
   return rc;

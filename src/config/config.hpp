@@ -33,6 +33,17 @@ struct QuotaConfig {
   Located<uint64_t> per_ip{200};
 };
 
+// [limits]: abuse protection (SECURITY.md §2, issue 6 items 3 and 4).
+struct LimitsConfig {
+  Located<uint64_t> challenges_per_second{20};  // per source IP, UDP; 0 = no limit
+  Located<uint64_t> challenges_burst{40};
+  Located<uint64_t> connections_total{20000};  // TCP and TLS, over all workers
+  Located<uint64_t> connections_per_ip{200};
+  // A TCP/TLS connection without allocation is closed this long after its last whole frame.
+  Located<Seconds> idle_timeout{Seconds{30}};
+  Located<uint64_t> max_message_size{65555};  // largest TCP/TLS frame (STUN header + 65535)
+};
+
 struct LifetimesConfig {
   Located<Seconds> default_lifetime{Seconds{600}};  // RFC 8656 §7.2
   Located<Seconds> max_lifetime{Seconds{3600}};
@@ -62,6 +73,7 @@ struct Config {
   Located<bool> dev_credentials{false};
   PeersConfig peers;
   QuotaConfig quota;
+  LimitsConfig limits;
   LifetimesConfig lifetimes;
   TlsConfig tls;
   Located<std::string> log_level{"info"};

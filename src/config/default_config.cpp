@@ -63,6 +63,15 @@ total = 10000          # allocations on this edge
 per_user = 100
 per_ip = 200
 
+[limits]
+# Abuse protection (README "Limits and abuse protection").
+challenges_per_second = 20   # unauthenticated UDP error answers (401...) per source IP; 0 = off
+challenges_burst = 40
+connections_total = 20000    # TCP and TLS connections, all listeners
+connections_per_ip = 200
+idle_timeout = "30s"         # a TCP/TLS connection without allocation, after its last frame
+max_message_size = 65555     # longest TCP/TLS frame; a longer one closes the connection
+
 [lifetimes]
 default = "10m"        # allocation lifetime without LIFETIME (RFC 8656 §7.2)
 max = "1h"

@@ -109,6 +109,7 @@ class Loader : public TomlReader {
     if (t.name == "auth") return apply_auth(spec, v);
     if (t.name == "peers") return apply_peers(spec, v);
     if (t.name == "quota") return apply_quota(spec, v);
+    if (t.name == "limits") return apply_limits(spec, v);
     if (t.name == "lifetimes") return apply_lifetimes(spec, v);
     if (t.name == "tls") return apply_tls(spec, v);
     if (t.name == "log") return apply_log(spec, v);
@@ -293,6 +294,36 @@ class Loader : public TomlReader {
     if (spec.key == "total") cfg_.quota.total = val;
     if (spec.key == "per_user") cfg_.quota.per_user = val;
     if (spec.key == "per_ip") cfg_.quota.per_ip = val;
+  }
+
+  void apply_limits(const KeySpec& spec, const toml::node& v) {
+    if (spec.key == "idle_timeout") {
+      if (v.is_integer()) {
+        error(at(v), fmt::format("idle_timeout {}: a duration needs a unit", *v.value<int64_t>()),
+              fmt::format("write idle_timeout = \"{}s\"", *v.value<int64_t>()));
+        return;
+      }
+      string_value(v, spec, parse_duration, cfg_.limits.idle_timeout);
+      return;
+    }
+    auto n = get_int(v, spec);
+    if (!n) return;
+    // 0 turns the challenge limit off; connection limits need at least one; a frame is at
+    // least a STUN header and at most header + 65535 (RFC 8489 §5).
+    const bool frame = spec.key == "max_message_size";
+    const int64_t lo = spec.key.starts_with("challenges") ? 0 : frame ? 512 : 1;
+    const int64_t hi = frame ? 65555 : 10'000'000;
+    if (*n < lo || *n > hi) {
+      error(at(v), fmt::format("{} {}: must be {} to {}", spec.key, *n, lo, hi),
+            fmt::format("write {}", spec.example));
+      return;
+    }
+    Located<uint64_t> val{static_cast<uint64_t>(*n), at(v)};
+    if (spec.key == "challenges_per_second") cfg_.limits.challenges_per_second = val;
+    if (spec.key == "challenges_burst") cfg_.limits.challenges_burst = val;
+    if (spec.key == "connections_total") cfg_.limits.connections_total = val;
+    if (spec.key == "connections_per_ip") cfg_.limits.connections_per_ip = val;
+    if (spec.key == "max_message_size") cfg_.limits.max_message_size = val;
   }
 
   void apply_lifetimes(const KeySpec& spec, const toml::node& v) {

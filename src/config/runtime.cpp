@@ -21,6 +21,8 @@ turn::ServerConfig make_server_config(const Config& cfg) {
   s.strict_channel_numbers = cfg.strict_channel_numbers.value;
   s.pool_name = cfg.topology.this_pool.value;
   s.diagnostic_reasons = cfg.topology.diagnostic_reasons.value;
+  s.challenge_limits.per_second = static_cast<uint32_t>(cfg.limits.challenges_per_second.value);
+  s.challenge_limits.burst = static_cast<uint32_t>(cfg.limits.challenges_burst.value);
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "mras/credential_service.hpp"
+#include "mras/http_handler.hpp"
 
 namespace httplib {
 class Server;
@@ -32,8 +33,8 @@ class HttpServer {
   void stop();
 
  private:
-  void post_xml(const httplib::Request& req, httplib::Response& res) const;
-  void get_turn(const httplib::Request& req, httplib::Response& res) const;
+  // Converts to and from the pure handler (http_handler.hpp).
+  void serve(const httplib::Request& req, httplib::Response& res) const;
 
   const CredentialService& svc_;
   Counters& counters_;
@@ -41,7 +42,8 @@ class HttpServer {
   std::thread thread_;
 };
 
-// The API key of a request: `Authorization: Bearer <key>` or `X-Api-Key: <key>`; "" if none.
-std::string api_key_of(std::string_view authorization, std::string_view x_api_key);
+// cpp-httplib's request as the pure handlers' input, and their answer into its response.
+HttpRequest to_http_request(const httplib::Request& q);
+void apply_answer(const HttpAnswer& a, httplib::Response& res);
 
 }  // namespace avedge::mras

@@ -26,6 +26,8 @@ class PacketSink {
   virtual uint64_t next_conn_id() = 0;
   virtual void on_stream_open(const std::shared_ptr<StreamConnection>& c) = 0;
   virtual void on_stream_closed(const turn::ClientTuple& t, bool had_frames) = 0;
+  // True while the 5-tuple of a connection holds an allocation (idle deadline; default: no).
+  virtual bool holds_allocation(const turn::ClientTuple& /*t*/) { return false; }
   // Datagrams the kernel dropped (counters only; default: not counted).
   virtual void on_socket_drops(SocketDrop /*why*/, uint64_t /*n*/) {}
 };

@@ -7,6 +7,7 @@
 #include <array>
 #include <iterator>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "config/runtime.hpp"
@@ -41,6 +42,10 @@ WorkerShared make_shared_state(const config::Config& cfg) {
   s.relay_ports = cfg.relay_ports.value;
   s.relay_v4 = cfg.relay_ip(Family::V4);
   s.relay_v6 = cfg.relay_ip(Family::V6);
+  s.streams.counters = std::make_shared<ConnectionLimits>(cfg.limits.connections_total.value,
+                                                          cfg.limits.connections_per_ip.value);
+  s.streams.idle_timeout = cfg.limits.idle_timeout.value;
+  s.streams.max_message = cfg.limits.max_message_size.value;
   return s;
 }
 
@@ -54,6 +59,8 @@ ServerRunner::~ServerRunner() {
 
 void ServerRunner::start() {
   const WorkerShared shared = make_shared_state(cfg_);
+  quota_ = shared.quota;
+  connections_ = shared.streams.counters;
   const unsigned n = workers_for(cfg_);
   workers_.reserve(n);
   for (unsigned i = 0; i < n; ++i) {
@@ -104,8 +111,8 @@ std::optional<bool> ServerRunner::delete_session(uint32_t id,
                                                  std::chrono::milliseconds deadline) const {
   const unsigned owner = id >> Worker::kRelayIdShift;  // relay ids: worker index << 24 | n
   if (owner >= workers_.size()) return false;
-  auto r = gather_one<bool>(*workers_[owner], [id](Worker& w) { return w.delete_session(id); },
-                            deadline);
+  auto r = gather_one<bool>(
+      *workers_[owner], [id](Worker& w) { return w.delete_session(id); }, deadline);
   return r;
 }
 
@@ -119,6 +126,35 @@ bool ServerRunner::set_drain(const std::optional<turn::DrainTarget>& drain,
              },
              deadline)
       .has_value();
+}
+
+bool ServerRunner::apply_reload(const config::Config& next, std::string& error,
+                                std::chrono::milliseconds deadline) const {
+  WorkerReload r;
+  try {
+    if (next.has_tls_listener()) r.tls = make_tls_context(next.tls.cert.value, next.tls.key.value);
+  } catch (const std::exception& e) {
+    error = fmt::format("{}: {}", next.tls.cert.where.to_string(), e.what());
+    return false;
+  }
+  r.credentials = config::make_credentials(next);
+  r.policy = config::make_peer_policy(next);
+  const bool ok = gather<bool>(
+                      workers_,
+                      [r](Worker& w) {
+                        w.reload(r);
+                        return true;
+                      },
+                      deadline)
+                      .has_value();
+  if (!ok) {
+    error = "a worker did not answer in time";
+    return false;
+  }
+  if (quota_) {
+    quota_->set_limits(next.quota.total.value, next.quota.per_user.value, next.quota.per_ip.value);
+  }
+  return true;
 }
 
 std::optional<std::vector<Decision>> ServerRunner::decisions(
@@ -144,6 +180,7 @@ int run_server(const config::Config& cfg,
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   ServerRunner runner(cfg);
@@ -162,7 +199,15 @@ int run_server(const config::Config& cfg,
   }
   on_ready(runner.listeners());
   int sig = 0;
-  sigwait(&set, &sig);
+  for (;;) {
+    sigwait(&set, &sig);
+    if (sig != SIGHUP) break;
+    if (hooks.reload) {
+      hooks.reload();
+    } else {
+      spdlog::warn("SIGHUP ignored: nothing to reload");
+    }
+  }
   spdlog::info("{{\"event\":\"server.stopping\",\"signal\":{}}}", sig);
   if (hooks.stopping) hooks.stopping();
   runner.stop();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "net/connection_limits.hpp"
 #include "net/decision_ring.hpp"
 #include "net/net_stats.hpp"
 #include "turn/server.hpp"
@@ -41,6 +42,8 @@ class ServerRunner {
   // --- admin API (any thread) ---
   // Calls fn with each worker's live counters (relaxed reads, no lock).
   void for_each_stats(const std::function<void(const turn::Stats&, const NetStats&)>& fn) const;
+  // TCP/TLS connection limits and stream closes (null before start()).
+  [[nodiscard]] const ConnectionLimits* connection_limits() const { return connections_.get(); }
   // Asks every worker (posted to its thread) and waits at most `deadline`; nullopt on timeout.
   [[nodiscard]] std::optional<std::vector<turn::AllocationInfo>> sessions(
       std::chrono::milliseconds deadline) const;
@@ -51,6 +54,11 @@ class ServerRunner {
   // (nullopt). False on timeout.
   bool set_drain(const std::optional<turn::DrainTarget>& drain,
                  std::chrono::milliseconds deadline) const;
+  // Reload (issue 6 item 7): credentials, peer policy, quotas and (with a TLS listener) the
+  // certificate of `next`, handed to every worker on its own thread. False with `error` set
+  // when the certificate does not load or a worker did not answer; nothing is applied then.
+  bool apply_reload(const config::Config& next, std::string& error,
+                    std::chrono::milliseconds deadline) const;
   // The last `max` decisions about `user` over every worker, newest first.
   [[nodiscard]] std::optional<std::vector<Decision>> decisions(
       std::string_view user, size_t max, std::chrono::milliseconds deadline) const;
@@ -60,6 +68,8 @@ class ServerRunner {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::vector<config::Listener> bound_;
+  std::shared_ptr<turn::QuotaTracker> quota_;
+  std::shared_ptr<const ConnectionLimits> connections_;  // TCP/TLS limits and their counters
 };
 
 // Runs until SIGINT or SIGTERM. on_ready is called once every listener is bound (to print the
@@ -71,6 +81,7 @@ class ServerRunner {
 struct RunHooks {
   std::function<std::string(ServerRunner&)> started;
   std::function<void()> stopping;
+  std::function<void()> reload;  // on SIGHUP (issue 6 item 7); SIGHUP is ignored without it
 };
 int run_server(const config::Config& cfg,
                const std::function<void(const std::vector<config::Listener>&)>& on_ready,

@@ -1,5 +1,6 @@
 #include "net/stream_connection.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -10,24 +11,45 @@ namespace avedge::net {
 
 namespace {
 constexpr size_t kInitialReadBuffer = 4096;
+
+// The size a frame's first 4 bytes announce (RFC 8489 §6.2.2 header + length; RFC 8656 §12.5
+// ChannelData padded to 4 over streams).
+size_t declared_size(std::span<const uint8_t> b) {
+  const size_t len = (size_t{b[2]} << 8) | b[3];
+  return wire::classify(b[0]) == wire::Kind::Stun ? 20 + len : 4 + ((len + 3) & ~size_t{3});
 }
+}  // namespace
 
 template <typename Stream>
 StreamConnectionImpl<Stream>::StreamConnectionImpl(Stream stream, turn::ClientTuple tuple,
-                                                   PacketSink& sink)
+                                                   PacketSink& sink, StreamLimits limits,
+                                                   ConnectionTicket ticket)
     : StreamConnection(tuple),
       stream_(std::move(stream)),
       sink_(sink),
       deadline_(stream_.get_executor()),
-      in_(kInitialReadBuffer) {}
+      in_(kInitialReadBuffer),
+      limits_(std::move(limits)),
+      ticket_(std::move(ticket)) {
+  limits_.max_message = std::min(limits_.max_message, kMaxFrame);
+}
+
+template <typename Stream>
+void StreamConnectionImpl<Stream>::close_for(StreamClose why) {
+  if (closed_) return;
+  if (limits_.counters) limits_.counters->count_close(why);
+  spdlog::debug("{{\"event\":\"conn.closed\",\"reason\":\"{}\",\"client\":\"{}\",\"conn\":{}}}",
+                to_string(why), tuple_.client.to_string(), tuple_.conn_id);
+  close();
+}
 
 template <typename Stream>
 void StreamConnectionImpl<Stream>::start() {
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     auto self = shared_from_this();
     deadline_.expires_after(kTlsHandshakeDeadline);
-    deadline_.async_wait([self](const asio::error_code& ec) {
-      if (!ec) self->close();  // handshake took too long
+    deadline_.async_wait([this, self](const asio::error_code& ec) {
+      if (!ec) close_for(StreamClose::TlsHandshake);
     });
     stream_.async_handshake(asio::ssl::stream_base::server, [this,
                                                              self](const asio::error_code& ec) {
@@ -50,7 +72,25 @@ template <typename Stream>
 void StreamConnectionImpl<Stream>::arm_first_frame_deadline() {
   deadline_.expires_after(kFirstFrameDeadline);
   deadline_.async_wait([self = shared_from_this(), this](const asio::error_code& ec) {
-    if (!ec && !had_frames_) close();
+    if (!ec && !had_frames_) close_for(StreamClose::FirstFrame);
+  });
+}
+
+// Checked when the deadline passes rather than re-armed per frame: the relay path only stores
+// a time. A connection that holds an allocation is bounded by its lifetime instead.
+template <typename Stream>
+void StreamConnectionImpl<Stream>::arm_idle_deadline(Clock::duration after) {
+  deadline_.expires_after(after);
+  deadline_.async_wait([self = shared_from_this(), this](const asio::error_code& ec) {
+    if (ec || closed_) return;
+    const auto quiet = Clock::now() - last_frame_;
+    if (quiet < limits_.idle_timeout) {
+      arm_idle_deadline(limits_.idle_timeout - quiet);
+    } else if (sink_.holds_allocation(tuple_)) {
+      arm_idle_deadline(limits_.idle_timeout);
+    } else {
+      close_for(StreamClose::Idle);
+    }
   });
 }
 
@@ -58,11 +98,11 @@ template <typename Stream>
 void StreamConnectionImpl<Stream>::read() {
   if (closed_) return;
   if (in_len_ == in_.size()) {
-    if (in_.size() >= kMaxFrame) {
-      close();  // a frame larger than any STUN or ChannelData message
+    if (in_.size() >= limits_.max_message) {
+      close_for(StreamClose::Oversize);  // a frame larger than any message we accept
       return;
     }
-    in_.resize(std::min(in_.size() * 2, kMaxFrame));
+    in_.resize(std::min(in_.size() * 2, limits_.max_message));
   }
   stream_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
                           [this, self = shared_from_this()](const asio::error_code& ec, size_t n) {
@@ -83,11 +123,21 @@ void StreamConnectionImpl<Stream>::process() {
   while (!closed_) {
     const std::span<const uint8_t> rest(in_.data() + off, in_len_ - off);
     const wire::Frame f = wire::next_frame(rest);
-    if (f.status == wire::FrameStatus::NeedMore) break;
-    if (f.status == wire::FrameStatus::Invalid || f.size > kMaxFrame || f.size == 0 ||
-        f.size > rest.size()) {
+    if (f.status == wire::FrameStatus::NeedMore) {
+      // Refuse an oversize frame as soon as its header says so, before buffering its body.
+      if (rest.size() >= 4 && declared_size(rest) > limits_.max_message) {
+        close_for(StreamClose::Oversize);
+        return;
+      }
+      break;
+    }
+    if (f.size > limits_.max_message) {
+      close_for(StreamClose::Oversize);
+      return;
+    }
+    if (f.status == wire::FrameStatus::Invalid || f.size == 0 || f.size > rest.size()) {
       // Neither STUN nor ChannelData: the stream cannot be resynchronised (RFC 8656 §12.5).
-      close();
+      close_for(StreamClose::InvalidFrame);
       return;
     }
     if (!batch_started) {
@@ -97,10 +147,12 @@ void StreamConnectionImpl<Stream>::process() {
     if (!had_frames_) {
       had_frames_ = true;
       deadline_.cancel();
+      if (limits_.idle_timeout.count() > 0) arm_idle_deadline(limits_.idle_timeout);
     }
     sink_.on_client_packet(tuple_, rest.first(f.size));
     off += f.size;
   }
+  if (off > 0) last_frame_ = Clock::now();
   if (off > 0 && !closed_) {
     std::memmove(in_.data(), in_.data() + off, in_len_ - off);
     in_len_ -= off;
@@ -113,7 +165,7 @@ void StreamConnectionImpl<Stream>::send(std::span<const uint8_t> bytes) {
   if (pending_.size() + inflight_.size() + bytes.size() > kMaxWriteQueue) {
     spdlog::info("{{\"event\":\"conn.write_queue_full\",\"client\":\"{}\",\"conn\":{}}}",
                  tuple_.client.to_string(), tuple_.conn_id);
-    close();
+    close_for(StreamClose::WriteQueue);
     return;
   }
   pending_.insert(pending_.end(), bytes.begin(), bytes.end());

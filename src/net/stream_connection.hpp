@@ -10,6 +10,8 @@
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 
+#include "core/clock.hpp"
+#include "net/connection_limits.hpp"
 #include "net/packet_sink.hpp"
 #include "turn/io.hpp"
 
@@ -24,6 +26,15 @@ constexpr size_t kMaxWriteQueue = 1024 * 1024;
 constexpr auto kTlsHandshakeDeadline = std::chrono::seconds(10);
 // A connection that has not sent one whole frame by then is closed: junk or slowloris.
 constexpr auto kFirstFrameDeadline = std::chrono::seconds(10);
+
+// [limits] of streams (config), and where closes by a limit are counted.
+struct StreamLimits {
+  std::shared_ptr<ConnectionLimits> counters;  // null: no connection limit, nothing counted
+  // A connection holding no allocation is closed this long after its last whole frame
+  // (slowloris: one Binding, then trickled bytes or silence). Zero: no idle deadline.
+  Seconds idle_timeout{30};
+  size_t max_message = kMaxFrame;  // a longer frame closes the connection
+};
 
 class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
  public:
@@ -45,7 +56,8 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
 template <typename Stream>
 class StreamConnectionImpl final : public StreamConnection {
  public:
-  StreamConnectionImpl(Stream stream, turn::ClientTuple tuple, PacketSink& sink);
+  StreamConnectionImpl(Stream stream, turn::ClientTuple tuple, PacketSink& sink,
+                       StreamLimits limits = {}, ConnectionTicket ticket = {});
   void start() override;
   void send(std::span<const uint8_t> bytes) override;
   void close() override;
@@ -55,6 +67,8 @@ class StreamConnectionImpl final : public StreamConnection {
   void process();
   void write();
   void arm_first_frame_deadline();
+  void arm_idle_deadline(Clock::duration after);
+  void close_for(StreamClose why);
   auto& lowest() { return stream_.lowest_layer(); }
 
   Stream stream_;
@@ -67,6 +81,9 @@ class StreamConnectionImpl final : public StreamConnection {
   bool writing_ = false;
   bool closed_ = false;
   bool had_frames_ = false;
+  StreamLimits limits_;
+  ConnectionTicket ticket_;  // our place under the connection limits, given back on destruction
+  TimePoint last_frame_{};
 };
 
 extern template class StreamConnectionImpl<asio::ip::tcp::socket>;

@@ -16,8 +16,15 @@ constexpr uint8_t kTlsHandshakeRecord = 0x16;  // RFC 8446 §5.1 ContentType han
 }  // namespace
 
 TcpAcceptor::TcpAcceptor(asio::io_context& io, config::ListenerKind kind, const Endpoint& bind_to,
-                         std::shared_ptr<asio::ssl::context> tls, PacketSink& sink)
-    : io_(io), kind_(kind), acceptor_(io), retry_(io), tls_(std::move(tls)), sink_(sink) {
+                         std::shared_ptr<asio::ssl::context> tls, PacketSink& sink,
+                         StreamLimits limits)
+    : io_(io),
+      kind_(kind),
+      acceptor_(io),
+      retry_(io),
+      tls_(std::move(tls)),
+      sink_(sink),
+      limits_(std::move(limits)) {
   const auto ep = to_asio<asio::ip::tcp::endpoint>(bind_to);
   acceptor_.open(ep.protocol());
   const int fd = acceptor_.native_handle();
@@ -53,34 +60,49 @@ void TcpAcceptor::accept() {
 }
 
 void TcpAcceptor::on_accepted(asio::ip::tcp::socket s) {
+  ConnectionTicket ticket;
+  if (limits_.counters) {
+    asio::error_code ec;
+    const auto remote = s.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    ticket = limits_.counters->admit(from_asio(remote).ip);
+    if (!ticket.valid()) {
+      // Over [limits] connections_total or connections_per_ip: close at once (counted).
+      s.close(ec);
+      return;
+    }
+  }
   const int fd = s.native_handle();
   set_nodelay(fd);
   set_buffers(fd);
   switch (kind_) {
     case config::ListenerKind::Tcp:
-      start_connection(std::move(s), false);
+      start_connection(std::move(s), false, std::move(ticket));
       break;
     case config::ListenerKind::Tls:
-      start_connection(std::move(s), true);
+      start_connection(std::move(s), true, std::move(ticket));
       break;
     default:
-      peek_then_start(std::move(s));
+      peek_then_start(std::move(s), std::move(ticket));
       break;
   }
 }
 
-void TcpAcceptor::peek_then_start(asio::ip::tcp::socket s) {
+void TcpAcceptor::peek_then_start(asio::ip::tcp::socket s, ConnectionTicket ticket) {
   struct Pending {
-    Pending(asio::ip::tcp::socket sock, asio::io_context& io) : s(std::move(sock)), timer(io) {}
+    Pending(asio::ip::tcp::socket sock, asio::io_context& io, ConnectionTicket t)
+        : s(std::move(sock)), timer(io), ticket(std::move(t)) {}
     asio::ip::tcp::socket s;
     asio::steady_timer timer;
+    ConnectionTicket ticket;
   };
-  auto p = std::make_shared<Pending>(std::move(s), io_);
+  auto p = std::make_shared<Pending>(std::move(s), io_, std::move(ticket));
   p->timer.expires_after(kTlsHandshakeDeadline);
-  p->timer.async_wait([p](const asio::error_code& ec) {
+  p->timer.async_wait([this, p](const asio::error_code& ec) {
     if (!ec) {
       asio::error_code ignored;
       p->s.close(ignored);  // silent client: give up
+      if (limits_.counters) limits_.counters->count_close(StreamClose::FirstFrame);
     }
   });
   p->s.async_wait(asio::socket_base::wait_read, [this, p](const asio::error_code& ec) {
@@ -89,11 +111,11 @@ void TcpAcceptor::peek_then_start(asio::ip::tcp::socket s) {
     uint8_t first = 0;
     const ssize_t n = ::recv(p->s.native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n != 1) return;  // closed or reset before a byte: nothing to serve
-    start_connection(std::move(p->s), first == kTlsHandshakeRecord);
+    start_connection(std::move(p->s), first == kTlsHandshakeRecord, std::move(p->ticket));
   });
 }
 
-void TcpAcceptor::start_connection(asio::ip::tcp::socket s, bool tls) {
+void TcpAcceptor::start_connection(asio::ip::tcp::socket s, bool tls, ConnectionTicket ticket) {
   asio::error_code ec1;
   asio::error_code ec2;
   const auto remote = s.remote_endpoint(ec1);
@@ -104,9 +126,11 @@ void TcpAcceptor::start_connection(asio::ip::tcp::socket s, bool tls) {
   std::shared_ptr<StreamConnection> c;
   if (tls) {
     if (!tls_) return;
-    c = std::make_shared<StreamConnectionImpl<TlsStream>>(TlsStream(std::move(s), *tls_), t, sink_);
+    c = std::make_shared<StreamConnectionImpl<TlsStream>>(TlsStream(std::move(s), *tls_), t, sink_,
+                                                          limits_, std::move(ticket));
   } else {
-    c = std::make_shared<StreamConnectionImpl<asio::ip::tcp::socket>>(std::move(s), t, sink_);
+    c = std::make_shared<StreamConnectionImpl<asio::ip::tcp::socket>>(std::move(s), t, sink_,
+                                                                      limits_, std::move(ticket));
   }
   sink_.on_stream_open(c);
   c->start();

@@ -23,6 +23,7 @@ constexpr unsigned kConnIdShift = 48;
 Worker::Worker(unsigned index, const WorkerShared& shared)
     : index_(index),
       tls_(shared.tls),
+      streams_(shared.streams),
       timer_(io_),
       relays_(io_, batch_, *this, shared.relay_ports, shared.relay_v4, shared.relay_v6) {
   server_ = std::make_unique<turn::Server>(shared.server_config, shared.credentials, shared.nonces,
@@ -44,7 +45,8 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
         b.endpoint = udp_.back()->local();
       } else {
         if (l.uses_tls() && !tls_) throw std::runtime_error("no TLS certificate loaded");
-        tcp_.push_back(std::make_unique<TcpAcceptor>(io_, l.kind, l.endpoint, tls_, *this));
+        tcp_.push_back(
+            std::make_unique<TcpAcceptor>(io_, l.kind, l.endpoint, tls_, *this, streams_));
         b.endpoint = tcp_.back()->local();
       }
     } catch (const std::exception& e) {
@@ -61,6 +63,16 @@ void Worker::run() {
   for (auto& t : tcp_) t->start();
   arm_timer();
   io_.run();
+}
+
+void Worker::reload(const WorkerReload& r) {
+  if (r.credentials) server_->set_credentials(r.credentials);
+  if (r.policy) server_->set_policy(r.policy);
+  if (r.tls && tls_) {
+    retired_tls_.push_back(tls_);
+    tls_ = r.tls;
+    for (auto& t : tcp_) t->set_tls(tls_);
+  }
 }
 
 void Worker::stop() {
@@ -115,6 +127,10 @@ void Worker::on_stream_closed(const turn::ClientTuple& t, bool had_frames) {
   conns_.erase(t.conn_id);
   // RFC 8656 §3.1: the allocation of a TCP/TLS 5-tuple ends with its connection.
   if (had_frames) server_->on_connection_closed(t, read_clocks());
+}
+
+bool Worker::holds_allocation(const turn::ClientTuple& t) {
+  return server_->has_allocation(t);
 }
 
 // --- turn::Io ------------------------------------------------------------------------------

@@ -42,6 +42,14 @@ struct WorkerShared {
   config::PortRange relay_ports;
   std::optional<IpAddress> relay_v4;
   std::optional<IpAddress> relay_v6;
+  StreamLimits streams;  // [limits] of TCP/TLS connections; the counts are shared by workers
+};
+
+// What a configuration reload hands every worker (issue 6 item 7); null members stay as they are.
+struct WorkerReload {
+  std::shared_ptr<const auth::CredentialStore> credentials;
+  std::shared_ptr<const turn::PeerPolicy> policy;
+  std::shared_ptr<asio::ssl::context> tls;
 };
 
 class Worker final : public turn::Io, public PacketSink {
@@ -73,6 +81,7 @@ class Worker final : public turn::Io, public PacketSink {
   bool delete_session(uint32_t id);
   void set_drain(const std::optional<turn::DrainTarget>& drain) { server_->set_drain(drain); }
   [[nodiscard]] std::vector<Decision> decisions(std::string_view user, size_t max) const;
+  void reload(const WorkerReload& r);
 
   // turn::Io
   void send_to_client(const turn::ClientTuple& to, std::span<const uint8_t> bytes) override;
@@ -91,6 +100,7 @@ class Worker final : public turn::Io, public PacketSink {
   uint64_t next_conn_id() override;
   void on_stream_open(const std::shared_ptr<StreamConnection>& c) override;
   void on_stream_closed(const turn::ClientTuple& t, bool had_frames) override;
+  bool holds_allocation(const turn::ClientTuple& t) override;
   void on_socket_drops(SocketDrop why, uint64_t n) override;
 
  private:
@@ -101,6 +111,8 @@ class Worker final : public turn::Io, public PacketSink {
   asio::io_context io_;
   unsigned index_;
   std::shared_ptr<asio::ssl::context> tls_;
+  StreamLimits streams_;
+  std::vector<std::shared_ptr<asio::ssl::context>> retired_tls_;  // of connections still open
   RecvBatch batch_;
   turn::Now now_{};
   asio::steady_timer timer_;

@@ -24,6 +24,13 @@ std::optional<AdminTarget> parse_admin_target(std::string_view text, std::string
   return t;
 }
 
+std::string cannot_reach(const AdminTarget& target, const std::string& why) {
+  return fmt::format(
+      "cannot reach the admin API at {}: {} (is `avedge serve` running with its admin listener "
+      "there? see [admin] listen)",
+      target.display(), why.empty() ? std::string("connection refused or unreachable") : why);
+}
+
 FetchResult fetch_snapshot(const AdminTarget& target) {
   httplib::Client cli(target.host, target.port);
   cli.set_connection_timeout(2, 0);
@@ -32,13 +39,9 @@ FetchResult fetch_snapshot(const AdminTarget& target) {
   if (!target.token.empty()) headers.emplace("Authorization", "Bearer " + target.token);
   const auto res = cli.Get("/metrics.json", headers);
   if (!res) {
-    return {std::nullopt,
-            fmt::format("cannot reach the admin API at {}: {} (is `avedge serve` running with its "
-                        "admin listener there? see [admin] listen)",
-                        target.display(),
-                        res.error() == httplib::Error::Connection
-                            ? std::string("connection refused or unreachable")
-                            : httplib::to_string(res.error()))};
+    return {std::nullopt, cannot_reach(target, res.error() == httplib::Error::Connection
+                                                   ? std::string()
+                                                   : httplib::to_string(res.error()))};
   }
   if (res->status == 401 || res->status == 403) {
     return {std::nullopt, fmt::format("the admin API at {} answered HTTP {}: {} ([admin] token)",

@@ -25,5 +25,8 @@ struct FetchResult {
   std::string error;  // "cannot reach the admin API at ...", "HTTP 401 ...", "bad document: ..."
 };
 FetchResult fetch_snapshot(const AdminTarget& target);
+// "cannot reach the admin API at ...: <why> (is `avedge serve` running ...)"; why: the client's
+// error text (empty: connection refused or unreachable).
+std::string cannot_reach(const AdminTarget& target, const std::string& why);
 
 }  // namespace avedge::perf

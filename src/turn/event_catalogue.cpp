@@ -98,6 +98,10 @@ constexpr auto kCatalogue = std::to_array<EventEntry>({
      "a Send indication to, or a datagram from, a denied peer", "see peer.denied"},
     {E::DropMalformed, S::Debug, "none", "datagram dropped: malformed",
      "neither STUN nor ChannelData, or a message failing RFC 8489 §6.3 checks", "-"},
+    {E::DropRateLimited, S::Info, "none", "request dropped: source over its challenge rate",
+     "an unauthenticated UDP request whose 401/438/400/420 answer exceeds [limits] "
+     "challenges_per_second for its source IP (spoofed flood, or many clients behind one NAT)",
+     "many clients behind one NAT: raise challenges_per_second / challenges_burst"},
 });
 
 }  // namespace

@@ -67,6 +67,7 @@ enum class Event : uint16_t {
   DropNoAllocation,          // indication or ChannelData without allocation
   DropPeerDenied,            // inbound packet from a denied peer
   DropMalformed,             // not STUN, not ChannelData, or failed FINGERPRINT
+  DropRateLimited,           // unauthenticated error answer over its source's rate
 };
 const char* reason_code(Event e);  // "auth.stale_nonce", ...
 

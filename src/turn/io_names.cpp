@@ -90,6 +90,8 @@ const char* reason_code(Event e) {
       return "drop.peer_denied";
     case Event::DropMalformed:
       return "drop.malformed";
+    case Event::DropRateLimited:
+      return "drop.rate_limited";
   }
   return "unknown";
 }

@@ -46,6 +46,10 @@ size_t Server::allocation_count() const {
   return impl_->allocations.size();
 }
 
+bool Server::has_allocation(const ClientTuple& t) const {
+  return impl_->allocations.contains(t);
+}
+
 std::vector<AllocationInfo> Server::allocations(const Now& now) const {
   std::vector<AllocationInfo> out;
   for (const auto& [t, a] : impl_->allocations) {
@@ -70,6 +74,7 @@ std::vector<AllocationInfo> Server::allocations(const Now& now) const {
 void Server::on_client_packet(const ClientTuple& from, std::span<const uint8_t> bytes,
                               const Now& now) {
   if (bytes.empty()) return;
+  impl_->packet_time = now.mono;
   switch (wire::classify(bytes[0])) {
     case wire::Kind::ChannelData:
       impl_->on_channel_data(from, bytes, now);

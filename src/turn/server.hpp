@@ -79,6 +79,7 @@ class Server {
   void set_credentials(std::shared_ptr<const auth::CredentialStore> creds);
 
   [[nodiscard]] size_t allocation_count() const;
+  [[nodiscard]] bool has_allocation(const ClientTuple& t) const;
   // How often each event happened on this worker (refusals, drops, auth failures by reason).
   // Written only by the worker's thread; safe to read from another (relaxed), for summing.
   [[nodiscard]] uint64_t event_count(Event e) const;

@@ -45,6 +45,7 @@ Event event_for(auth::LookupStatus s) {
 
 void Server::Impl::send_challenge(const ClientTuple& from, const stun::Message& m, uint16_t code,
                                   const Now& now, std::string_view reason) {
+  if (!admit_unauthenticated(from)) return;
   auto b = begin(m, stun::Class::Error);
   b.add_error_code(code, reason);
   b.add_string(stun::attr::Realm, creds->realm());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "turn/challenge_limiter.hpp"
 
 namespace avedge::turn {
 
@@ -35,6 +36,9 @@ struct ServerConfig {
   // true: a rejected pool credential's 401 carries the diagnostic sentence as its reason
   // phrase ([edge] diagnostic_reasons); false: an empty reason phrase.
   bool diagnostic_reasons = false;
+  // Unauthenticated error answers (401, 438, 400, 420) per second per source IP over UDP,
+  // above which requests are dropped silently ([limits] challenges_per_second / _burst).
+  ChallengeLimits challenge_limits;
 };
 
 // The lifetime granted for a requested LIFETIME (RFC 8656 §7.2 for Allocate, §8 for Refresh).

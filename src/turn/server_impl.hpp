@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "turn/allocation.hpp"
+#include "turn/challenge_limiter.hpp"
 #include "turn/server.hpp"
 #include "turn/stats.hpp"
 #include "wire/stun_builder.hpp"
@@ -48,6 +49,8 @@ struct Server::Impl {
   // cache-line aligned.
   Stats stats;
   std::optional<DrainTarget> drain;  // set: refuse new allocations (admin API)
+  ChallengeLimiter limiter{cfg.challenge_limits};
+  TimePoint packet_time{};  // `now` of the client packet being handled
 
   std::unordered_map<ClientTuple, std::unique_ptr<Allocation>, ClientTupleHash> allocations;
   std::unordered_map<uint32_t, Allocation*> by_relay;
@@ -79,6 +82,10 @@ struct Server::Impl {
                       const Now& now, std::string_view reason = {});
 
   // --- responses (server_responses.cpp) ---
+  // False (and counted as drop.rate_limited) when an unauthenticated error answer to `to`
+  // exceeds its source's rate (RFC 8489 §9.2 / SECURITY.md §2: no reflection). UDP only:
+  // a TCP or TLS source has proved it receives.
+  bool admit_unauthenticated(const ClientTuple& to);
   stun::Builder begin(const stun::Message& req, stun::Class cls);
   // Adds MESSAGE-INTEGRITY(-SHA256) when ctx is set, FINGERPRINT when the request had one,
   // then sends.

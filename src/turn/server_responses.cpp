@@ -26,8 +26,15 @@ void Server::Impl::finish(stun::Builder& b, const ClientTuple& to, const stun::M
   if (b.ok()) io.send_to_client(to, b.bytes());
 }
 
+bool Server::Impl::admit_unauthenticated(const ClientTuple& to) {
+  if (to.transport != Transport::Udp || limiter.allow(to.client.ip, packet_time)) return true;
+  emit(Event::DropRateLimited, &to);
+  return false;
+}
+
 void Server::Impl::send_error(const ClientTuple& to, const stun::Message& req, uint16_t code,
                               const AuthContext* ctx) {
+  if (ctx == nullptr && !admit_unauthenticated(to)) return;
   auto b = begin(req, stun::Class::Error);
   // Unauthenticated answers carry no reason phrase: smaller replies to spoofed sources
   // (SECURITY.md §2.3). Authenticated ones explain themselves.
@@ -38,6 +45,7 @@ void Server::Impl::send_error(const ClientTuple& to, const stun::Message& req, u
 void Server::Impl::send_unknown_attributes(const ClientTuple& to, const stun::Message& req,
                                            std::span<const uint16_t> unknown,
                                            const AuthContext* ctx) {
+  if (ctx == nullptr && !admit_unauthenticated(to)) return;
   auto b = begin(req, stun::Class::Error);
   b.add_error_code(
       stun::error::UnknownAttribute,

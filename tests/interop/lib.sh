@@ -196,6 +196,10 @@ launch_avedge() {
 [tls]
 cert = "$INTEROP_CERT_DIR/cert.pem"
 key = "$INTEROP_CERT_DIR/key.pem"
+# The suite's clients set up hundreds of allocations a second from 127.0.0.1 (bench setup
+# mode, soak): no 401 rate limit here; t_amplification.sh tests it on its own server.
+[limits]
+challenges_per_second = ${AVEDGE_CHALLENGES_PER_SECOND:-0}
 EOF
   # AVEDGE_NO_ALLOW_PEER=1: keep the default peer policy (loopback peers denied).
   local allow="--allow-peer 127.0.0.0/8"
@@ -264,6 +268,19 @@ stop_server() {
   stop_pid "$SERVER_PID" KILL 2
   SERVER_PID=""
   return 1
+}
+
+# start_own_avedge TOML LOG: `avedge serve -c TOML` for a recipe that needs a configuration of
+# its own; waits for "avedge: ready" (10 s). Sets EDGE (the timeout wrapper's PID); 0 = ready.
+start_own_avedge() {
+  start_bg "$SERVER_LIFETIME" "$2" "$AVEDGE_BIN" serve -c "$1"
+  EDGE=$LAST_PID
+  for _ in $(seq 1 100); do
+    grep -q 'avedge: ready' "$2" 2>/dev/null && return 0
+    kill -0 "$EDGE" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q 'avedge: ready' "$2"
 }
 
 # --- reporting ---------------------------------------------------------------

@@ -31,6 +31,9 @@ users = ["alice:$GOOD_PASS"]
 allow = ["127.0.0.0/8"]
 [admin]
 listen = "$ADMIN"
+# The wrong-password flood below must reach the auth path at more than 20/s from 127.0.0.1.
+[limits]
+challenges_per_second = 0
 [log]
 events = "$RUN_DIR/events.jsonl"
 events_rate = 5

@@ -232,7 +232,11 @@ TEST_F(AdminApi, DrainRefusesNewAllocationsKeepsOldOnesAndUndrains) {
   auto d = http_->Post("/api/v1/drain");
   ASSERT_TRUE(d);
   ASSERT_EQ(d->status, 200);
-  EXPECT_EQ(d->body, "{\"draining\":true,\"alternate\":null}");
+  EXPECT_EQ(d->body,
+            "{\"draining\":true,\"alternate\":null,\"allocations\":1,\"exit_after_seconds\":0}");
+  auto bad = http_->Post("/api/v1/drain?deadline=soon");  // `avedge drain --deadline`
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
   TurnClient during(udp());
   EXPECT_EQ(during.allocate("alice", "secret"), 403);  // no other edge in the topology
   auto ready = http_->Get("/readyz");

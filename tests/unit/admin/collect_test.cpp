@@ -101,6 +101,7 @@ INSTANTIATE_TEST_SUITE_P(Contract, DropReason,
                          ::testing::Values(AuthCase{"no_permission", Event::DropNoPermission},
                                            AuthCase{"no_channel", Event::DropNoChannel},
                                            AuthCase{"no_allocation", Event::DropNoAllocation},
+                                           AuthCase{"rate_limit", Event::DropRateLimited},
                                            AuthCase{"peer_denied", Event::DropPeerDenied},
                                            AuthCase{"malformed", Event::DropMalformed}),
                          [](const auto& p) { return std::string(p.param.reason); });
@@ -211,6 +212,9 @@ TEST(Collect, EveryContractFamilyWithItsTypeAndNoUserLabel) {
       {"avedge_process_resident_memory_bytes", MetricType::Gauge},
       {"avedge_process_open_fds", MetricType::Gauge},
       {"avedge_relay_ports_free", MetricType::Gauge},
+      {"avedge_connections_open", MetricType::Gauge},
+      {"avedge_connections_refused_total", MetricType::Counter},
+      {"avedge_stream_closes_total", MetricType::Counter},
   };
   for (const auto& [name, type] : contract) {
     bool found = false;
@@ -230,6 +234,35 @@ TEST(Collect, EveryContractFamilyWithItsTypeAndNoUserLabel) {
       for (const auto& [k, v] : s.labels) EXPECT_NE(k, "user") << f.name;
     }
   }
+}
+
+}  // namespace
+}  // namespace avedge::admin
+
+namespace avedge::admin {
+namespace {
+
+// The connection limits of net/ (issue 6 item 4) as counters.
+TEST(ConnectionMetrics, OpenRefusedAndClosesByReason) {
+  net::ConnectionLimits limits(2, 1);
+  const auto ip = *IpAddress::parse("198.51.100.4");
+  auto held = limits.admit(ip);
+  EXPECT_FALSE(limits.admit(ip).valid());  // per_ip
+  limits.count_close(net::StreamClose::Idle);
+  limits.count_close(net::StreamClose::Idle);
+  limits.count_close(net::StreamClose::Oversize);
+  Sources s;
+  s.connections = &limits;
+  const MetricSet m = collect(s);
+  EXPECT_EQ(value(m, "avedge_connections_open"), 1U);
+  EXPECT_EQ(value(m, "avedge_connections_refused_total", {{"reason", "per_ip"}}), 1U);
+  EXPECT_EQ(value(m, "avedge_connections_refused_total", {{"reason", "total"}}), 0U);
+  EXPECT_EQ(value(m, "avedge_stream_closes_total", {{"reason", "idle"}}), 2U);
+  EXPECT_EQ(value(m, "avedge_stream_closes_total", {{"reason", "oversize"}}), 1U);
+  EXPECT_EQ(family_sum(m, "avedge_stream_closes_total"), 3U);
+  // Without a runner (MRAS-only tools): present and zero.
+  const MetricSet none = collect(Sources{});
+  EXPECT_EQ(value(none, "avedge_connections_open"), 0U);
 }
 
 }  // namespace
