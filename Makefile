@@ -1,7 +1,8 @@
 # avedge -- build, run and test. On a fresh Debian 12 machine:
 #   make run     install build deps, build, start `avedge serve` on the embedded default
 #   make test    install build + test deps, build, unit tests, ASan+UBSan unit tests,
-#                short fuzz runs, interop suite with real clients; ends "N passed, M failed"
+#                short fuzz runs, interop suite with real clients (Release, then ASan+UBSan);
+#                ends "N passed, M failed"
 # The build uses CMake + Ninja with at most $(JOBS) parallel jobs (default 2).
 SHELL := /bin/bash
 JOBS ?= 2
@@ -12,13 +13,13 @@ export JOBS
 FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) \
                  -not -path 'tests/interop/*' -not -path 'tests/fuzz/corpus/*' 2>/dev/null)
 
-.PHONY: all build run test test-unit test-asan test-fuzz test-interop test-interop-coturn \
+.PHONY: all build run test test-unit test-asan test-fuzz test-interop test-interop-asan test-interop-coturn \
         fuzz bench soak format format-check tidy deps deps-test deps-dev clean help
 
 all: build
 
 help:
-	@echo "make build | run | test | test-unit | test-asan | test-fuzz | test-interop |"
+	@echo "make build | run | test | test-unit | test-asan | test-fuzz | test-interop | test-interop-asan |"
 	@echo "     test-interop-coturn | fuzz [FUZZ_SECONDS=300] | bench | soak | format | format-check | tidy | clean"
 
 deps:
@@ -38,7 +39,7 @@ run: build
 
 # The whole suite. Keeps going after failures and exits non-zero at the end.
 test: deps-test
-	scripts/test.sh unit asan fuzz interop
+	scripts/test.sh unit asan fuzz interop interop_asan
 
 test-unit: deps
 	scripts/test.sh unit
@@ -51,6 +52,9 @@ test-fuzz: deps-test
 
 test-interop: deps-test
 	scripts/test.sh interop
+
+test-interop-asan: deps-test
+	scripts/test.sh interop_asan
 
 # The interop harness itself, against Debian's coturn instead of avedge.
 test-interop-coturn: deps-test
