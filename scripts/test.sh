@@ -165,7 +165,8 @@ stage_interop() {
 # The interop suite again against the ASan+UBSan build of avedge (issue 6 item 2): real clients,
 # malformed input and the abuse recipes under the sanitizers (any report aborts the server, and
 # the run checks its log). The recipes that measure rates or time (soak, bench smoke,
-# amplification, perf thresholds) and the one that needs the default ports stay with Release.
+# amplification, perf thresholds, metrics while traffic is live) and the one that needs the
+# default ports stay with Release.
 stage_interop_asan() {
   banner "interop under ASan+UBSan: real clients against build-asan/avedge"
   if ! scripts/build.sh asan avedge udp_forwarder; then
@@ -173,7 +174,7 @@ stage_interop_asan() {
     return
   fi
   AVEDGE_BIN=$PWD/build-asan/avedge \
-    INTEROP_OWN_SERVER_RECIPES=${INTEROP_ASAN_RECIPES:-"t_peer_policy t_malformed t_pools t_mras t_probe t_metrics t_limits t_drain t_reload t_restart"} \
+    INTEROP_OWN_SERVER_RECIPES=${INTEROP_ASAN_RECIPES:-"t_peer_policy t_malformed t_pools t_mras t_probe t_limits t_drain t_reload t_restart"} \
     run_interop "interop (ASan+UBSan)"
 }
 
