@@ -216,7 +216,8 @@ bool Server::Impl::refuse_for_drain(const ClientTuple& from, const stun::Message
   }
   // RFC 8489 §10: 300 Try Alternate with ALTERNATE-SERVER, authenticated like the request.
   auto b = begin(m, stun::Class::Error);
-  b.add_error_code(stun::error::TryAlternate, stun::error::default_reason(stun::error::TryAlternate));
+  b.add_error_code(stun::error::TryAlternate,
+                   stun::error::default_reason(stun::error::TryAlternate));
   b.add_address(stun::attr::AlternateServer, *to);
   finish(b, from, m, &ctx);
   return true;

@@ -283,6 +283,10 @@ start_own_avedge() {
   grep -q 'avedge: ready' "$2"
 }
 
+# admin_metric IP:PORT SERIES: one sample of the admin API's /metrics, e.g.
+#   admin_metric 127.0.0.71:19390 'avedge_drops_total{reason="rate_limit"}'
+admin_metric() { curl -s --max-time 5 "http://$1/metrics" | awk -v k="$2" '$1 == k { print $2 }'; }
+
 # --- reporting ---------------------------------------------------------------
 # report NAME EXIT-CODE   (0 = pass)
 report() {

@@ -45,7 +45,7 @@ report "avedge starts on $IP:$PORT with challenges_per_second = 2, burst 2" $? |
 SERVER=$(child_of "$EDGE")
 SERVER=${SERVER:-$EDGE}
 
-metric() { curl -s --max-time 5 "http://$IP:$ADMIN/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+metric() { admin_metric "$IP:$ADMIN" "$1"; }
 field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
 # le_one RATIO: RATIO <= 1
 le_one() { awk -v r="$1" 'BEGIN { exit !(r != "" && r <= 1.0) }'; }

@@ -43,7 +43,7 @@ start_own_avedge "$RUN_DIR/limits.toml" "$RUN_DIR/edge.log"
 report "avedge starts on tcp://$IP:$PORT with connection limits 60 / 20 per IP, idle 2 s" $? ||
   { tail -20 "$RUN_DIR/edge.log"; summary; exit 1; }
 
-metric() { curl -s --max-time 5 "http://$IP:$ADMIN/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+metric() { admin_metric "$IP:$ADMIN" "$1"; }
 field() { sed -n "s/.*\"$1\": \([0-9.a-z-]*\).*/\1/p"; }
 open_conns() { ss -Htn state established "( sport = :$PORT )" | wc -l; }
 
