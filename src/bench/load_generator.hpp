@@ -35,7 +35,8 @@ struct BenchOptions {
   double duration = 10;
   unsigned window = 200;   // handshakes in flight at once
   double timeout = 3;      // per request, with retransmissions at 0.5 s
-  unsigned batch = 32;     // packets per sendmmsg
+  unsigned batch = 32;     // packets per send (one UDP GSO buffer, or one sendmmsg)
+  bool gso = true;         // UDP_SEGMENT sends: the generator's own cost per packet down
   uint16_t peer_port = 0;  // 0: any
   // No TURN: the payloads go straight to `server`, a bare UDP forwarder (bench/udp_forwarder)
   // that sends them to the peer socket and back; the ceiling any relay is measured against.

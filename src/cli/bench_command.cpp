@@ -27,7 +27,11 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
       ->capture_default_str();
   b->add_option("--duration", o.bench.duration, "seconds of traffic (or of holding)")
       ->capture_default_str();
-  b->add_option("--batch", o.bench.batch, "packets per sendmmsg")->capture_default_str();
+  b->add_option("--batch", o.bench.batch, "packets per send (one UDP GSO buffer or sendmmsg)")
+      ->capture_default_str();
+  b->add_flag("!--no-gso", o.bench.gso,
+              "send with sendmmsg instead of UDP GSO (the generator then costs as much per packet "
+              "as the server it measures)");
   b->add_option("--window", o.bench.window, "handshakes in flight")->capture_default_str();
   b->add_option("--client-ip", o.client_ip, "address of the client sockets")->capture_default_str();
   b->add_option("--peer-ip", o.peer_ip,

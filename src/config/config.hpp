@@ -58,12 +58,19 @@ struct TlsConfig {
   // Both empty and a TLS listener exists: a self-signed certificate is generated at start.
 };
 
+// Microseconds of added latency a worker may spend collecting packets (edge.latency_budget_us).
+inline constexpr unsigned kDefaultLatencyBudgetUs = 200;
+inline constexpr unsigned kMaxLatencyBudgetUs = 10000;
+
 struct Config {
   Located<std::string> realm{"avedge.local"};
   std::vector<Listener> listeners;
   std::vector<Located<IpAddress>> relay_ips;  // at most one per family; derived when empty
   Located<PortRange> relay_ports;
   Located<unsigned> workers{0};  // 0: one per core
+  // How long a worker may hold packets to take several per wake-up (issue 7): after a wake-up
+  // that found less than a full batch, it sleeps this long before it looks again. 0: never.
+  Located<unsigned> latency_budget_us{kDefaultLatencyBudgetUs};
   Located<bool> software{false};
   Located<bool> strict_channel_numbers{false};
   std::vector<StaticUser> users;

@@ -163,6 +163,18 @@ class Loader : public TomlReader {
           cfg_.workers = {static_cast<unsigned>(*n), at(v)};
         }
       }
+    } else if (k == "latency_budget_us") {
+      if (auto n = get_int(v, spec)) {
+        if (*n < 0 || *n > static_cast<int64_t>(kMaxLatencyBudgetUs)) {
+          error(at(v),
+                fmt::format("latency_budget_us {}: must be 0 to {}", *n, kMaxLatencyBudgetUs),
+                fmt::format("write latency_budget_us = {} (the default) or 0 (wake at every "
+                            "packet)",
+                            kDefaultLatencyBudgetUs));
+        } else {
+          cfg_.latency_budget_us = {static_cast<unsigned>(*n), at(v)};
+        }
+      }
     } else if (k == "software") {
       if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
     } else if (k == "strict_channel_numbers") {

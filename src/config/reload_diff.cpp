@@ -174,6 +174,7 @@ std::vector<ConfigChange> diff_configs(const Config& a, const Config& b, bool tl
          first_where(b.relay_ips, first_where(a.relay_ips, builtin_pos())), true);
   d.value("edge.relay_ports", a.relay_ports, b.relay_ports, true);
   d.value("edge.workers", a.workers, b.workers, true);
+  d.value("edge.latency_budget_us", a.latency_budget_us, b.latency_budget_us, true);
   d.value("edge.realm", a.realm, b.realm, true);
   d.value("edge.software", a.software, b.software, true);
   d.value("edge.strict_channel_numbers", a.strict_channel_numbers, b.strict_channel_numbers, true);
@@ -221,6 +222,7 @@ void keep_restart_only(const Config& a, Config& b) {
   b.relay_ips = a.relay_ips;
   b.relay_ports = a.relay_ports;
   b.workers = a.workers;
+  b.latency_budget_us = a.latency_budget_us;
   b.realm = a.realm;
   b.software = a.software;
   b.strict_channel_numbers = a.strict_channel_numbers;

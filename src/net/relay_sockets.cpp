@@ -58,10 +58,10 @@ struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket>
   OverflowTracker overflow;
 };
 
-RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& sink,
-                           config::PortRange range, std::optional<IpAddress> v4,
+RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, SendQueue& sendq,
+                           PacketSink& sink, config::PortRange range, std::optional<IpAddress> v4,
                            std::optional<IpAddress> v6)
-    : io_(io), batch_(batch), sink_(sink), range_(range), v4_(v4), v6_(v6) {}
+    : io_(io), batch_(batch), sendq_(sendq), sink_(sink), range_(range), v4_(v4), v6_(v6) {}
 
 RelaySockets::~RelaySockets() {
   close_all();
@@ -143,6 +143,8 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
 void RelaySockets::close(uint32_t relay_id) {
   auto it = sockets_.find(relay_id);
   if (it == sockets_.end()) return;
+  // Queued datagrams name the socket by descriptor: send them before the number can be reused.
+  if (const uint64_t full = sendq_.flush()) sink_.on_socket_drops(SocketDrop::BufferFull, full);
   it->second->closed = true;
   asio::error_code ec;
   it->second->sock.close(ec);  // a pending wait completes with operation_aborted
@@ -150,6 +152,7 @@ void RelaySockets::close(uint32_t relay_id) {
 }
 
 void RelaySockets::close_all() {
+  (void)sendq_.flush();
   for (auto& [id, s] : sockets_) {
     s->closed = true;
     asio::error_code ec;
@@ -166,17 +169,13 @@ void RelaySockets::send(uint32_t relay_id, const Endpoint& peer, std::span<const
   if (peer.ip.family != s.family) return;  // RFC 8656 §9.1: 443 checked by the core already
   const int fd = s.sock.native_handle();
   if (dont_fragment != s.dont_fragment) {
-    // Only on change: most traffic never asks for DONT-FRAGMENT (RFC 8656 §14.8).
+    // Only on change: most traffic never asks for DONT-FRAGMENT (RFC 8656 §14.8). Datagrams
+    // queued before the change leave with the setting they were sent under.
+    if (const uint64_t full = sendq_.flush()) sink_.on_socket_drops(SocketDrop::BufferFull, full);
     set_dont_fragment(fd, s.family, dont_fragment);
     s.dont_fragment = dont_fragment;
   }
-  sockaddr_storage ss{};
-  const unsigned len = peer.to_sockaddr(ss);
-  if (::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&ss),
-               len) < 0 &&
-      send_buffer_full(errno)) {
-    sink_.on_socket_drops(SocketDrop::BufferFull, 1);
-  }
+  sendq_.push(fd, peer, bytes);
 }
 
 }  // namespace avedge::net

@@ -14,14 +14,15 @@
 #include "core/address.hpp"
 #include "net/packet_sink.hpp"
 #include "net/recv_batch.hpp"
+#include "net/send_queue.hpp"
 #include "turn/io.hpp"
 
 namespace avedge::net {
 
 class RelaySockets {
  public:
-  RelaySockets(asio::io_context& io, RecvBatch& batch, PacketSink& sink, config::PortRange range,
-               std::optional<IpAddress> v4, std::optional<IpAddress> v6);
+  RelaySockets(asio::io_context& io, RecvBatch& batch, SendQueue& sendq, PacketSink& sink,
+               config::PortRange range, std::optional<IpAddress> v4, std::optional<IpAddress> v6);
   ~RelaySockets();
   RelaySockets(const RelaySockets&) = delete;
   RelaySockets& operator=(const RelaySockets&) = delete;
@@ -30,6 +31,7 @@ class RelaySockets {
   // skipping live reservations), or exactly req.port (RESERVATION-TOKEN).
   std::optional<Endpoint> open(uint32_t relay_id, Family family, const turn::RelayPortRequest& req);
   void close(uint32_t relay_id);
+  // Queues the datagram on the worker's SendQueue (sent at the end of the turn).
   void send(uint32_t relay_id, const Endpoint& peer, std::span<const uint8_t> bytes,
             bool dont_fragment);
   [[nodiscard]] size_t size() const { return sockets_.size(); }
@@ -40,6 +42,7 @@ class RelaySockets {
 
   asio::io_context& io_;
   RecvBatch& batch_;
+  SendQueue& sendq_;
   PacketSink& sink_;
   config::PortRange range_;
   std::optional<IpAddress> v4_;

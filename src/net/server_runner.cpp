@@ -46,6 +46,7 @@ WorkerShared make_shared_state(const config::Config& cfg) {
                                                           cfg.limits.connections_per_ip.value);
   s.streams.idle_timeout = cfg.limits.idle_timeout.value;
   s.streams.max_message = cfg.limits.max_message_size.value;
+  s.latency_budget = std::chrono::microseconds(cfg.latency_budget_us.value);
   return s;
 }
 

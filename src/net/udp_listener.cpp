@@ -3,9 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
-#include <cstring>
 
 #include "net/endpoint_conv.hpp"
 #include "net/socket_options.hpp"
@@ -18,8 +16,8 @@ constexpr int kMaxRoundsPerWake = 8;
 }  // namespace
 
 UdpListener::UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch,
-                         PacketSink& sink)
-    : socket_(io), batch_(batch), sink_(sink) {
+                         SendQueue& sendq, PacketSink& sink)
+    : socket_(io), batch_(batch), sendq_(sendq), sink_(sink) {
   const auto ep = to_asio<asio::ip::udp::endpoint>(bind_to);
   socket_.open(ep.protocol());
   const int fd = socket_.native_handle();
@@ -85,42 +83,9 @@ void UdpListener::drain() {
 }
 
 void UdpListener::send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes) {
-  sockaddr_storage ss{};
-  const unsigned len = to.to_sockaddr(ss);
-  iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};  // sendmsg does not write
-  msghdr msg{};
-  msg.msg_name = &ss;
-  msg.msg_namelen = len;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<uint8_t, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
-  if (wildcard_ && !from.ip.is_unspecified()) {
-    msg.msg_control = control.data();
-    cmsghdr* c = nullptr;
-    if (from.ip.family == Family::V4) {
-      msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-      c = CMSG_FIRSTHDR(&msg);
-      c->cmsg_level = IPPROTO_IP;
-      c->cmsg_type = IP_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-      in_pktinfo info{};
-      info.ipi_spec_dst.s_addr = htonl(from.ip.v4_host_order());
-      std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    } else {
-      msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-      c = CMSG_FIRSTHDR(&msg);
-      c->cmsg_level = IPPROTO_IPV6;
-      c->cmsg_type = IPV6_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-      in6_pktinfo info{};
-      std::memcpy(&info.ipi6_addr, from.ip.bytes.data(), 16);
-      std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    }
-  }
-  // UDP: a full send buffer drops the datagram, as the network would.
-  if (::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT) < 0 && send_buffer_full(errno)) {
-    sink_.on_socket_drops(SocketDrop::BufferFull, 1);
-  }
+  // A wildcard socket answers from the address the client sent to (IP_PKTINFO).
+  const bool pick_source = wildcard_ && !from.ip.is_unspecified();
+  sendq_.push(socket_.native_handle(), to, bytes, pick_source ? &from.ip : nullptr);
 }
 
 }  // namespace avedge::net

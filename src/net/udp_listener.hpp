@@ -1,5 +1,6 @@
 // One UDP listening socket of a worker (SO_REUSEPORT): waits for readability, drains with
-// recvmmsg, hands each datagram to the sink, and sends answers with sendto.
+// recvmmsg, hands each datagram to the sink, and queues answers on the worker's SendQueue
+// (sent in one sendmmsg at the end of the worker's turn).
 #pragma once
 
 #include <asio.hpp>
@@ -7,13 +8,15 @@
 #include "core/address.hpp"
 #include "net/packet_sink.hpp"
 #include "net/recv_batch.hpp"
+#include "net/send_queue.hpp"
 
 namespace avedge::net {
 
 class UdpListener {
  public:
   // Binds; throws std::system_error when the address cannot be bound.
-  UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch, PacketSink& sink);
+  UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch, SendQueue& sendq,
+              PacketSink& sink);
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;
 
@@ -36,6 +39,7 @@ class UdpListener {
   Endpoint local_;
   bool wildcard_ = false;
   RecvBatch& batch_;
+  SendQueue& sendq_;
   PacketSink& sink_;
   OverflowTracker overflow_;
 };

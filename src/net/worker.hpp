@@ -22,6 +22,7 @@
 #include "net/packet_sink.hpp"
 #include "net/recv_batch.hpp"
 #include "net/relay_sockets.hpp"
+#include "net/send_queue.hpp"
 #include "net/stream_connection.hpp"
 #include "net/tcp_acceptor.hpp"
 #include "net/udp_listener.hpp"
@@ -43,6 +44,7 @@ struct WorkerShared {
   std::optional<IpAddress> relay_v4;
   std::optional<IpAddress> relay_v6;
   StreamLimits streams;  // [limits] of TCP/TLS connections; the counts are shared by workers
+  std::chrono::microseconds latency_budget{0};  // edge.latency_budget_us (Worker::run)
 };
 
 // What a configuration reload hands every worker (issue 6 item 7); null members stay as they are.
@@ -106,6 +108,7 @@ class Worker final : public turn::Io, public PacketSink {
  private:
   void arm_timer();
   void shutdown_sockets();
+  void flush_sends();
 
   // io_ first: destroyed last, after every socket bound to it.
   asio::io_context io_;
@@ -114,6 +117,9 @@ class Worker final : public turn::Io, public PacketSink {
   StreamLimits streams_;
   std::vector<std::shared_ptr<asio::ssl::context>> retired_tls_;  // of connections still open
   RecvBatch batch_;
+  SendQueue sendq_;  // before the sockets that queue on it
+  std::chrono::microseconds latency_budget_;
+  uint64_t packets_handled_ = 0;  // datagrams and frames given to the server (run_with_budget)
   turn::Now now_{};
   asio::steady_timer timer_;
   std::vector<std::unique_ptr<UdpListener>> udp_;

@@ -28,10 +28,15 @@ class RelaySocketsTest : public ::testing::Test {
  protected:
   asio::io_context io_;
   RecvBatch batch_;
+  SendQueue sendq_;
   NullSink sink_;
-  RelaySockets relays_{
-      io_,         batch_, sink_, config::PortRange{41000, 41999}, IpAddress::v4(127, 0, 0, 1),
-      std::nullopt};
+  RelaySockets relays_{io_,
+                       batch_,
+                       sendq_,
+                       sink_,
+                       config::PortRange{41000, 41999},
+                       IpAddress::v4(127, 0, 0, 1),
+                       std::nullopt};
   using Kind = turn::RelayPortRequest::Kind;
 };
 
@@ -74,10 +79,11 @@ TEST_F(RelaySocketsTest, ExactPortOnceAndAgainAfterClose) {
 TEST(RelaySocketsReservations, RandomChoiceSkipsHeldPorts) {
   asio::io_context io;
   RecvBatch batch;
+  SendQueue sendq;
   NullSink sink;
   // Two ports; one reserved: every random choice must land on the other.
-  RelaySockets relays(io, batch, sink, config::PortRange{41500, 41501}, IpAddress::v4(127, 0, 0, 1),
-                      std::nullopt);
+  RelaySockets relays(io, batch, sendq, sink, config::PortRange{41500, 41501},
+                      IpAddress::v4(127, 0, 0, 1), std::nullopt);
   turn::Reservations res;
   const TimePoint now = Clock::now();
   res.add(Endpoint{IpAddress::v4(127, 0, 0, 1), 41500}, now);
@@ -102,6 +108,8 @@ TEST_F(RelaySocketsTest, ReceivesAndSends) {
 
   const std::string pong = "pong";
   relays_.send(7, peer_ep, crypto::as_bytes(pong), true);  // DONT-FRAGMENT on
+  EXPECT_FALSE(sendq_.empty());                            // queued until the worker's turn ends
+  EXPECT_EQ(sendq_.flush(), 0U);
   char buf[16];
   sockaddr_storage from{};
   socklen_t from_len = sizeof from;

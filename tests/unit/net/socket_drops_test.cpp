@@ -31,8 +31,9 @@ struct CountingSink : PacketSink {
 TEST(SocketDrops, ReceiveQueueOverflowIsCountedExactly) {
   asio::io_context io;
   RecvBatch batch;
+  SendQueue sendq;
   CountingSink sink;
-  UdpListener l(io, Endpoint{IpAddress::v4(127, 0, 0, 42), 0}, batch, sink);
+  UdpListener l(io, Endpoint{IpAddress::v4(127, 0, 0, 42), 0}, batch, sendq, sink);
   // A small receive queue, filled while nobody reads: the kernel drops the rest.
   const int small = 4096;
   ::setsockopt(l.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);

@@ -1,0 +1,38 @@
+// io_uring for sends spread over many sockets (issue 7): the datagrams a worker relays toward
+// peers leave through one relay socket each, so sendmmsg cannot batch them; one io_uring
+// submission of IORING_OP_SENDMSG operations does, with one system call for all of them.
+// Built only with liburing (AVEDGE_HAVE_URING); create() returns null where the kernel or a
+// seccomp filter refuses io_uring, and the caller falls back to one sendmsg per datagram.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace avedge::net {
+
+class UringSender {
+ public:
+  static std::unique_ptr<UringSender> create(unsigned entries);
+  ~UringSender();
+  UringSender(const UringSender&) = delete;
+  UringSender& operator=(const UringSender&) = delete;
+
+  struct Result {
+    size_t submitted = 0;  // the first `submitted` datagrams were handed to the kernel
+    uint64_t full = 0;     // of those, refused for a full send buffer (dropped)
+    bool broken = false;   // the submission failed: send the rest yourself, drop this sender
+  };
+  // Sends msgs[i] on fds[i] for every i < n, at most `entries` (MSG_DONTWAIT: a UDP send
+  // completes during the submission, so the buffers may be reused when this returns).
+  Result send(const int* fds, msghdr* const* msgs, size_t n);
+
+ private:
+  struct Ring;
+  explicit UringSender(std::unique_ptr<Ring> ring);
+  std::unique_ptr<Ring> ring_;
+};
+
+}  // namespace avedge::net
