@@ -39,14 +39,21 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-write_avedge_config() {
-  cat >"$OUT/avedge.toml" <<TOML
+# Relay ports of both servers: 10000-29999, outside the kernel's ephemeral range
+# (net.ipv4.ip_local_port_range, 32768-60999 on Debian) that the generator's client sockets
+# take, so that no server wastes binds on ports the generator holds.
+#
+# avedge.toml: one worker, the default latency budget; avedge-b0.toml: latency budget 0 (a
+# wake-up per packet); avedge-w2.toml: two workers (on the same CPU 0).
+write_avedge_config() { # file workers latency_budget_us (empty: the default)
+  cat >"$OUT/$1" <<TOML
 [edge]
 realm = "bench.test"
 listen = ["udp://$HOST:$PORT"]
 relay_ips = ["$HOST"]
-relay_ports = "40000-59999"
-workers = 1
+relay_ports = "10000-29999"
+workers = $2
+${3:+latency_budget_us = $3}
 [auth]
 secrets = ["$SECRET"]
 dev_credentials = false
@@ -71,8 +78,8 @@ write_coturn_config() {
 listening-ip=$HOST
 relay-ip=$HOST
 listening-port=$PORT
-min-port=40000
-max-port=59999
+min-port=10000
+max-port=29999
 relay-threads=1
 use-auth-secret
 static-auth-secret=$SECRET
@@ -93,10 +100,10 @@ userdb=$OUT/turndb
 CONF
 }
 
-start_server() { # name
+start_server() { # name [avedge config file]
   local name=$1
   case "$name" in
-    avedge) taskset -c 0 "$BIN" serve -c "$OUT/avedge.toml" >"$OUT/avedge.log" 2>&1 & ;;
+    avedge) taskset -c 0 "$BIN" serve -c "$OUT/${2:-avedge.toml}" >"$OUT/avedge.log" 2>&1 & ;;
     coturn) taskset -c 0 turnserver -c "$OUT/turnserver.conf" >"$OUT/coturn.log" 2>&1 & ;;
     forwarder) taskset -c 0 "$FWD" "$HOST:$PORT" "$HOST:$PEER_PORT" >"$OUT/forwarder.log" 2>&1 & ;;
   esac
@@ -156,20 +163,20 @@ max_rate() { # server payload both(0/1) rep
   log "  $server max ${payload} B $([ "$both" = 1 ] && echo both || echo one): $total packets/s"
 }
 
-fixed_rate() { # server rate rep
-  local server=$1 rate=$2 rep=$3 c0 c1 line received
+fixed_rate() { # server rate rep [workload suffix]
+  local server=$1 rate=$2 rep=$3 sfx=${4:-} c0 c1 line received
   c0=$(cpu_ticks)
   line=$(gen "$server" -n 100 --rate "$rate" --duration "$FIXED")
   c1=$(cpu_ticks)
   received=$(echo "$line" | field received)
   local us_per_packet
   us_per_packet=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($c1 - $c0) / $TCK * 1e6 / r : 0)}")
-  record "$server" "cpu_us_${rate}" "$rep" "$us_per_packet"
+  record "$server" "cpu_us_${rate}$sfx" "$rep" "$us_per_packet"
   for q in p50_us p99_us p999_us; do
-    record "$server" "${q}_${rate}" "$rep" "$(echo "$line" | field $q)"
+    record "$server" "${q}_${rate}$sfx" "$rep" "$(echo "$line" | field $q)"
   done
-  record "$server" "gencpu_${rate}" "$rep" "$(echo "$line" | field generator_cpu)"
-  log "  $server at $rate/s: $us_per_packet µs CPU/packet, $(echo "$line" | field p50_us)/$(echo "$line" | field p99_us) µs p50/p99"
+  record "$server" "gencpu_${rate}$sfx" "$rep" "$(echo "$line" | field generator_cpu)"
+  log "  $server$sfx at $rate/s: $us_per_packet µs CPU/packet, $(echo "$line" | field p50_us)/$(echo "$line" | field p99_us) µs p50/p99"
 }
 
 setup_rate() { # server rep
@@ -196,7 +203,9 @@ hold_memory() { # server rep
   log "  $1 hold: ${ready:-0} allocations, $per bytes of RSS each"
 }
 
-write_avedge_config
+write_avedge_config avedge.toml 1
+write_avedge_config avedge-b0.toml 1 0
+write_avedge_config avedge-w2.toml 2
 write_coturn_config
 log "results in $OUT"
 for server in $SERVERS; do
@@ -212,7 +221,16 @@ for server in $SERVERS; do
           done ;;
         fixed)
           fixed_rate "$server" 20000 "$rep"
-          fixed_rate "$server" 100000 "$rep" ;;
+          fixed_rate "$server" 100000 "$rep"
+          if [ "$server" = avedge ]; then
+            stop_server
+            start_server avedge avedge-b0.toml
+            fixed_rate avedge 20000 "$rep" _b0
+            fixed_rate avedge 100000 "$rep" _b0
+            stop_server
+            start_server avedge avedge-w2.toml
+            fixed_rate avedge 100000 "$rep" _w2
+          fi ;;
         setup) [ "$server" = forwarder ] || setup_rate "$server" "$rep" ;;
         hold) [ "$server" = forwarder ] || hold_memory "$server" "$rep" ;;
       esac
@@ -225,6 +243,7 @@ done
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), kernel $(uname -r)"
   echo "coturn: $(dpkg-query -W -f='${Version}' coturn 2>/dev/null); avedge: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
+  echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0')"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
 } | tee "$OUT/table.md"

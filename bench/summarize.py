@@ -1,30 +1,38 @@
 #!/usr/bin/env python3
-"""Medians of bench/compare.sh results and the ratios of issue 7, as a Markdown table."""
+"""Medians of bench/compare.sh results, the ratios of issue 7 as a Markdown table, and every
+target of issue 7 marked met or not met."""
 import json
 import statistics
 import sys
 from collections import defaultdict
 
-# workload -> (label, unit, higher is better)
+# (workload, label, the coturn/forwarder workload it is compared with)
 ROWS = [
-    ("maxpps_160_one", "max relayed packets/s <1% loss, 160 B, one way", True),
-    ("maxpps_160_both", "max relayed packets/s <1% loss, 160 B, both ways", True),
-    ("maxpps_1200_one", "max relayed packets/s <1% loss, 1200 B, one way", True),
-    ("maxpps_1200_both", "max relayed packets/s <1% loss, 1200 B, both ways", True),
-    ("cpu_us_20000", "server CPU µs per packet at 20k/s", False),
-    ("cpu_us_100000", "server CPU µs per packet at 100k/s", False),
-    ("p50_us_20000", "latency p50 µs at 20k/s", False),
-    ("p99_us_20000", "latency p99 µs at 20k/s", False),
-    ("p999_us_20000", "latency p99.9 µs at 20k/s", False),
-    ("p50_us_100000", "latency p50 µs at 100k/s", False),
-    ("p99_us_100000", "latency p99 µs at 100k/s", False),
-    ("gencpu_100000", "generator CPU (cores) at 100k/s", False),
-    ("setup_rate", "allocations set up per second (2000)", True),
-    ("rss_per_allocation", "server RSS bytes per held allocation", False),
+    ("maxpps_160_one", "max relayed packets/s <1% loss, 160 B, one way", None),
+    ("maxpps_160_both", "max relayed packets/s <1% loss, 160 B, both ways", None),
+    ("maxpps_1200_one", "max relayed packets/s <1% loss, 1200 B, one way", None),
+    ("maxpps_1200_both", "max relayed packets/s <1% loss, 1200 B, both ways", None),
+    ("cpu_us_20000", "server CPU µs per packet at 20k/s", None),
+    ("cpu_us_100000", "server CPU µs per packet at 100k/s", None),
+    ("p50_us_20000", "latency p50 µs at 20k/s", None),
+    ("p99_us_20000", "latency p99 µs at 20k/s", None),
+    ("p999_us_20000", "latency p99.9 µs at 20k/s", None),
+    ("p50_us_100000", "latency p50 µs at 100k/s", None),
+    ("p99_us_100000", "latency p99 µs at 100k/s", None),
+    ("cpu_us_20000_b0", "budget 0: server CPU µs per packet at 20k/s", "cpu_us_20000"),
+    ("p50_us_20000_b0", "budget 0: latency p50 µs at 20k/s", "p50_us_20000"),
+    ("p99_us_20000_b0", "budget 0: latency p99 µs at 20k/s", "p99_us_20000"),
+    ("cpu_us_100000_b0", "budget 0: server CPU µs per packet at 100k/s", "cpu_us_100000"),
+    ("p50_us_100000_b0", "budget 0: latency p50 µs at 100k/s", "p50_us_100000"),
+    ("p99_us_100000_b0", "budget 0: latency p99 µs at 100k/s", "p99_us_100000"),
+    ("cpu_us_100000_w2", "two workers: server CPU µs per packet at 100k/s", "cpu_us_100000"),
+    ("gencpu_100000", "generator CPU (cores) at 100k/s", None),
+    ("setup_rate", "allocations set up per second (2000)", None),
+    ("rss_per_allocation", "server RSS bytes per held allocation", None),
 ]
 
 
-def main(path):
+def load(path):
     values = defaultdict(list)
     with open(path) as f:
         for line in f:
@@ -32,27 +40,83 @@ def main(path):
             if r["value"] is None:
                 continue
             values[(r["workload"], r["server"])].append(float(r["value"]))
-    med = {k: statistics.median(v) for k, v in values.items()}
+    return {k: statistics.median(v) for k, v in values.items()}
 
-    def cell(w, s):
-        v = med.get((w, s))
-        if v is None:
-            return "–"
-        return f"{v:,.0f}" if v >= 100 else f"{v:.2f}"
 
-    def ratio(w, a, b):
-        x, y = med.get((w, a)), med.get((w, b))
+def fmt(v):
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if v >= 100 else f"{v:.2f}"
+
+
+def targets(med):
+    """(target, measured, met) for every target of issue 7 that the run measured."""
+    def m(w, s="avedge"):
+        return med.get((w, s))
+
+    out = []
+
+    def check(name, measured, ok):
+        if measured is not None:
+            out.append((name, measured, ok))
+
+    for w in ("160_one", "160_both", "1200_one", "1200_both"):
+        a, c, f = m(f"maxpps_{w}"), m(f"maxpps_{w}", "coturn"), m(f"maxpps_{w}", "forwarder")
+        if a is not None and c and f:
+            check(f"max packets/s {w.replace('_', ' B, ')}: ≥ 1.4× coturn and ≥ 0.9× forwarder",
+                  f"{a / c:.2f}× coturn, {a / f:.2f}× forwarder", a >= 1.4 * c and a >= 0.9 * f)
+    a, f = m("cpu_us_100000"), m("cpu_us_100000", "forwarder")
+    if a is not None and f:
+        check("CPU per packet at 100k/s within 10% of the forwarder", f"{a / f:.2f}×", a <= 1.1 * f)
+    a, c = m("cpu_us_20000"), m("cpu_us_20000", "coturn")
+    if a is not None and c:
+        check("CPU per packet at 20k/s ≤ ½ coturn", f"{a / c:.2f}×", a <= 0.5 * c)
+    a, f = m("p99_us_20000"), m("p99_us_20000", "forwarder")
+    if a is not None and f is not None:
+        check("p99 at 20k/s ≤ forwarder's + 250 µs", f"{a - f:+.0f} µs", a <= f + 250)
+    for rate in ("20000", "100000"):
+        for q in ("p50", "p99"):
+            a, f = m(f"{q}_us_{rate}_b0"), m(f"{q}_us_{rate}", "forwarder")
+            if a is not None and f:
+                check(f"budget 0: {q} at {int(rate) // 1000}k/s within 10% of the forwarder",
+                      f"{a / f:.2f}×", a <= 1.1 * f)
+    a, c = m("setup_rate"), m("setup_rate", "coturn")
+    if a is not None and c:
+        check("allocation setup rate ≥ 3× coturn", f"{a / c:.2f}×", a >= 3 * c)
+    a = m("rss_per_allocation")
+    check("RSS per held allocation ≤ 4 KB", f"{fmt(a)} B", a is not None and a <= 4096)
+    a, b = m("cpu_us_100000_w2"), m("cpu_us_100000")
+    if a is not None and b:
+        check("two workers: CPU per packet does not grow (≤ 1.1× one worker)", f"{a / b:.2f}×",
+              a <= 1.1 * b)
+    return out
+
+
+def main(path):
+    med = load(path)
+
+    def ratio(w, a, b, bw):
+        x, y = med.get((w, a)), med.get((bw, b))
         if x is None or not y:
             return "–"
         return f"{x / y:.2f}×"
 
     print("| workload | avedge | coturn | bare forwarder | avedge : coturn | avedge : forwarder |")
     print("|---|---|---|---|---|---|")
-    for w, label, _ in ROWS:
+    for w, label, base in ROWS:
         if not any(k[0] == w for k in med):
             continue
-        print(f"| {label} | {cell(w, 'avedge')} | {cell(w, 'coturn')} | {cell(w, 'forwarder')} "
-              f"| {ratio(w, 'avedge', 'coturn')} | {ratio(w, 'avedge', 'forwarder')} |")
+        bw = base or w
+        print(f"| {label} | {fmt(med.get((w, 'avedge')))} | {fmt(med.get((bw, 'coturn')))} "
+              f"| {fmt(med.get((bw, 'forwarder')))} | {ratio(w, 'avedge', 'coturn', bw)} "
+              f"| {ratio(w, 'avedge', 'forwarder', bw)} |")
+    rows = targets(med)
+    if rows:
+        print()
+        print("| target (issue 7) | measured | |")
+        print("|---|---|---|")
+        for name, measured, ok in rows:
+            print(f"| {name} | {measured} | {'met' if ok else '**not met**'} |")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ struct TlsConfig {
 };
 
 // Microseconds of added latency a worker may spend collecting packets (edge.latency_budget_us).
-inline constexpr unsigned kDefaultLatencyBudgetUs = 200;
+inline constexpr unsigned kDefaultLatencyBudgetUs = 150;
 inline constexpr unsigned kMaxLatencyBudgetUs = 10000;
 
 struct Config {

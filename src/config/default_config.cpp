@@ -29,7 +29,7 @@ relay_ports = "50000-59999"
 workers = 0            # 0: one worker per core
 # Microseconds a worker may hold packets to relay several per wake-up (less CPU per packet at
 # low rates, at most this much added latency); 0: wake up for every packet.
-latency_budget_us = 200
+latency_budget_us = 150
 software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises against it)
 # true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
 # 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.

@@ -11,7 +11,7 @@ const std::vector<TableSpec>& schema() {
         {"relay_ips", "relay_ips = [\"203.0.113.10\"]"},
         {"relay_ports", "relay_ports = \"50000-59999\""},
         {"workers", "workers = 0"},
-        {"latency_budget_us", "latency_budget_us = 200"},
+        {"latency_budget_us", "latency_budget_us = 150"},
         {"software", "software = false"},
         {"strict_channel_numbers", "strict_channel_numbers = false"},
         {"diagnostic_reasons", "diagnostic_reasons = false"}}},

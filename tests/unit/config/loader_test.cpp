@@ -162,6 +162,20 @@ TEST(Loader, WrongTypeSaysWhatToWrite) {
             "a.toml:2: workers: expected an integer, found a string; fix: write workers = 0");
 }
 
+TEST(Loader, LatencyBudget) {
+  EXPECT_EQ(load_string("[edge]\n", "a.toml").config.latency_budget_us.value,
+            kDefaultLatencyBudgetUs);
+  const LoadResult zero = load_string("[edge]\nlatency_budget_us = 0\n", "a.toml");
+  ASSERT_TRUE(zero.errors.empty());
+  EXPECT_EQ(zero.config.latency_budget_us.value, 0U);
+  EXPECT_EQ(zero.config.latency_budget_us.where.line, 2U);
+  const LoadResult big = load_string("[edge]\nlatency_budget_us = 20000\n", "a.toml");
+  ASSERT_EQ(big.errors.size(), 1U);
+  EXPECT_EQ(big.errors[0].to_string(),
+            "a.toml:2: latency_budget_us 20000: must be 0 to 10000; fix: write latency_budget_us "
+            "= 150 (the default) or 0 (wake at every packet)");
+}
+
 TEST(Loader, SyntaxErrorHasLine) {
   const LoadResult r = load_string("[edge]\nrealm = \"x\n", "a.toml");
   ASSERT_EQ(r.errors.size(), 1U);
