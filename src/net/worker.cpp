@@ -89,7 +89,9 @@ void Worker::run() {
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
     io_.run_one();  // blocks until something is ready
-    io_.poll();     // and everything else that is ready now
+    // Without a budget, latency first: what the first ready socket relayed leaves at once.
+    if (latency_budget_.count() == 0) flush_sends();
+    io_.poll();  // and everything else that is ready now
     flush_sends();
     const uint64_t handled = packets_handled_ - before;
     if (latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount) {
