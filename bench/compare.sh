@@ -141,10 +141,10 @@ record() { # server workload rep value [extra json]; an empty value is recorded 
   echo "{\"server\":\"$1\",\"workload\":\"$2\",\"rep\":$3,\"value\":$4${5:+,$5}}" >>"$RESULTS"
 }
 
-# The highest rate (per direction) with under 1% loss: bisection between 50k and 800k packets/s,
+# The highest rate (per direction) with under 1% loss: bisection between 10k and 800k packets/s,
 # 8 probes (a resolution of about 3k packets/s: the targets compare within 10%).
 max_rate() { # server payload both(0/1) rep
-  local server=$1 payload=$2 both=$3 rep=$4 lo=50000 hi=800000 mid line loss sent passed=0
+  local server=$1 payload=$2 both=$3 rep=$4 lo=10000 hi=800000 mid line loss sent passed=0
   local flags=(-n 100 --payload "$payload" --duration "$PROBE")
   [ "$both" = 1 ] && flags+=(--both)
   for _ in 1 2 3 4 5 6 7 8; do
