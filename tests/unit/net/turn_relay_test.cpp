@@ -1,6 +1,8 @@
 // End to end through real sockets: Allocate (401, then authenticated), CreatePermission, Send
 // indication out of the relay socket, a peer's datagram back as a Data indication.
 #include <functional>
+#include <string>
+#include <tuple>
 
 #include "auth/credentials.hpp"
 #include "net/server_runner.hpp"
@@ -70,11 +72,14 @@ std::vector<uint8_t> request(uint16_t method, stun::Class cls,
   return {b.bytes().begin(), b.bytes().end()};
 }
 
-class TurnRelay : public ::testing::TestWithParam<bool> {};
+// (TCP rather than UDP, latency budget in µs: the worker loop with and without sleeping).
+using RelayParam = std::tuple<bool, unsigned>;
+class TurnRelay : public ::testing::TestWithParam<RelayParam> {};
 
 TEST_P(TurnRelay, AllocateSendAndReceive) {
-  const bool tcp = GetParam();
+  const auto [tcp, budget] = GetParam();
   TestConfig tc(tcp ? "\"tcp://127.0.0.1:0\"" : "\"udp://127.0.0.1:0\"");
+  tc.cfg.latency_budget_us.value = budget;
   ServerRunner runner(tc.cfg);
   runner.start();
   Client c(tcp, runner.listeners().front().endpoint);
@@ -157,9 +162,12 @@ TEST_P(TurnRelay, AllocateSendAndReceive) {
   ::close(peer);
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, TurnRelay, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& p) {
-                           return p.param ? "tcp" : "udp";
+INSTANTIATE_TEST_SUITE_P(Transports, TurnRelay,
+                         ::testing::Combine(::testing::Values(false, true),
+                                            ::testing::Values(config::kDefaultLatencyBudgetUs, 0U)),
+                         [](const ::testing::TestParamInfo<RelayParam>& p) {
+                           return std::string(std::get<0>(p.param) ? "tcp" : "udp") + "_budget" +
+                                  std::to_string(std::get<1>(p.param));
                          });
 
 }  // namespace
