@@ -22,6 +22,8 @@ class PacketSink {
   virtual void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) = 0;
   virtual void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
                               std::span<const uint8_t> bytes) = 0;
+  // Called after a UDP socket was drained (the worker may send what it relayed right away).
+  virtual void end_drain() {}
   // TCP/TLS: a connection is accepted (registered by conn_id) and, later, closed.
   virtual uint64_t next_conn_id() = 0;
   virtual void on_stream_open(const std::shared_ptr<StreamConnection>& c) = 0;

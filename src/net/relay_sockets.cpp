@@ -1,6 +1,7 @@
 #include "net/relay_sockets.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -16,23 +17,19 @@ constexpr int kPortAttempts = 50;
 constexpr int kMaxRoundsPerWake = 8;
 }  // namespace
 
-struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket> {
-  Socket(asio::io_context& io, uint32_t relay_id, Family f) : sock(io), id(relay_id), family(f) {}
-
-  void arm(RecvBatch& batch, PacketSink& sink) {
-    sock.async_wait(asio::socket_base::wait_read,
-                    [self = shared_from_this(), &batch, &sink](const asio::error_code& ec) {
-                      if (ec || self->closed) return;
-                      self->drain(batch, sink);
-                      if (!self->closed) self->arm(batch, sink);
-                    });
+struct RelaySockets::Socket final : ReadyPoller::Handler {
+  Socket(RecvBatch& b, PacketSink& k, uint32_t relay_id, Family f)
+      : batch(b), sink(k), id(relay_id), family(f) {}
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  ~Socket() {
+    if (fd >= 0) ::close(fd);
   }
 
-  void drain(RecvBatch& batch, PacketSink& sink) {
-    const int fd = sock.native_handle();
+  void on_readable() override {
     for (int round = 0; round < kMaxRoundsPerWake && !closed; ++round) {
       const int n = batch.receive(fd);
-      if (n <= 0) return;
+      if (n <= 0) break;
       sink.begin_batch();
       if (auto total = batch.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
         if (const uint32_t d = overflow.update(*total)) {
@@ -46,11 +43,14 @@ struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket>
         if (!from) continue;
         sink.on_peer_packet(id, *from, batch.data(idx));
       }
-      if (static_cast<size_t>(n) < RecvBatch::kCount) return;
+      if (static_cast<size_t>(n) < RecvBatch::kCount) break;
     }
+    sink.end_drain();
   }
 
-  asio::ip::udp::socket sock;
+  RecvBatch& batch;
+  PacketSink& sink;
+  int fd = -1;  // owned; watched by the worker's ReadyPoller
   uint32_t id;
   Family family;
   bool dont_fragment = false;
@@ -58,10 +58,17 @@ struct RelaySockets::Socket : std::enable_shared_from_this<RelaySockets::Socket>
   OverflowTracker overflow;
 };
 
-RelaySockets::RelaySockets(asio::io_context& io, RecvBatch& batch, SendQueue& sendq,
-                           PacketSink& sink, config::PortRange range, std::optional<IpAddress> v4,
-                           std::optional<IpAddress> v6)
-    : io_(io), batch_(batch), sendq_(sendq), sink_(sink), range_(range), v4_(v4), v6_(v6) {}
+RelaySockets::RelaySockets(asio::io_context& io, ReadyPoller& poller, RecvBatch& batch,
+                           SendQueue& sendq, PacketSink& sink, config::PortRange range,
+                           std::optional<IpAddress> v4, std::optional<IpAddress> v6)
+    : io_(io),
+      poller_(poller),
+      batch_(batch),
+      sendq_(sendq),
+      sink_(sink),
+      range_(range),
+      v4_(v4),
+      v6_(v6) {}
 
 RelaySockets::~RelaySockets() {
   close_all();
@@ -87,23 +94,30 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
   using Kind = turn::RelayPortRequest::Kind;
   const std::optional<IpAddress>& ip = family == Family::V4 ? v4_ : v6_;
   if (!ip || sockets_.count(relay_id) != 0) return std::nullopt;
-  auto s = std::make_shared<Socket>(io_, relay_id, family);
-  asio::error_code ec;
-  const auto proto = family == Family::V4 ? asio::ip::udp::v4() : asio::ip::udp::v6();
-  s->sock.open(proto, ec);
-  if (ec) return std::nullopt;
-  const int fd = s->sock.native_handle();
-  set_v6only(fd, family);
-  set_buffers(fd);
-  set_rxq_overflow(fd);
-  s->sock.non_blocking(true, ec);
+  auto s = std::make_unique<Socket>(batch_, sink_, relay_id, family);
+  s->fd = ::socket(family == Family::V4 ? AF_INET : AF_INET6,
+                   SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (s->fd < 0) return std::nullopt;
+  set_v6only(s->fd, family);
+  set_buffers(s->fd);
+  set_rxq_overflow(s->fd);
 
+  int bind_errno = 0;
   auto try_bind = [&](uint16_t port) -> std::optional<Endpoint> {
     const Endpoint ep{*ip, port};
-    s->sock.bind(to_asio<asio::ip::udp::endpoint>(ep), ec);
-    if (ec) return std::nullopt;
-    sockets_.emplace(relay_id, s);
-    s->arm(batch_, sink_);
+    sockaddr_storage ss{};
+    const socklen_t len = ep.to_sockaddr(ss);
+    if (::bind(s->fd, reinterpret_cast<const sockaddr*>(&ss), len) != 0) {
+      bind_errno = errno;
+      return std::nullopt;
+    }
+    try {
+      poller_.add(s->fd, *s);
+    } catch (const std::system_error&) {
+      bind_errno = EMFILE;
+      return std::nullopt;
+    }
+    sockets_.emplace(relay_id, std::move(s));
     return ep;
   };
 
@@ -135,7 +149,7 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
       }
     }
     if (auto ep = try_bind(static_cast<uint16_t>(port))) return ep;
-    if (ec != asio::error::address_in_use) return std::nullopt;
+    if (bind_errno != EADDRINUSE) return std::nullopt;
   }
   return std::nullopt;
 }
@@ -145,19 +159,27 @@ void RelaySockets::close(uint32_t relay_id) {
   if (it == sockets_.end()) return;
   // Queued datagrams name the socket by descriptor: send them before the number can be reused.
   if (const uint64_t full = sendq_.flush()) sink_.on_socket_drops(SocketDrop::BufferFull, full);
-  it->second->closed = true;
-  asio::error_code ec;
-  it->second->sock.close(ec);  // a pending wait completes with operation_aborted
+  retire(std::move(it->second));
   sockets_.erase(it);
+}
+
+// A socket closed while the poller hands out a wait's events may still be named by one of
+// them: it stops reading at once and is freed at the end of the worker's turn (reap()).
+void RelaySockets::retire(std::unique_ptr<Socket> s) {
+  s->closed = true;
+  poller_.remove(s->fd);
+  ::close(s->fd);
+  s->fd = -1;
+  retired_.push_back(std::move(s));
+}
+
+void RelaySockets::reap() {
+  retired_.clear();
 }
 
 void RelaySockets::close_all() {
   (void)sendq_.flush();
-  for (auto& [id, s] : sockets_) {
-    s->closed = true;
-    asio::error_code ec;
-    s->sock.close(ec);
-  }
+  for (auto& [id, s] : sockets_) retire(std::move(s));
   sockets_.clear();
 }
 
@@ -167,7 +189,7 @@ void RelaySockets::send(uint32_t relay_id, const Endpoint& peer, std::span<const
   if (it == sockets_.end()) return;
   Socket& s = *it->second;
   if (peer.ip.family != s.family) return;  // RFC 8656 §9.1: 443 checked by the core already
-  const int fd = s.sock.native_handle();
+  const int fd = s.fd;
   if (dont_fragment != s.dont_fragment) {
     // Only on change: most traffic never asks for DONT-FRAGMENT (RFC 8656 §14.8). Datagrams
     // queued before the change leave with the setting they were sent under.

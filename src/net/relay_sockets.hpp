@@ -7,12 +7,14 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include <asio.hpp>
 
 #include "config/config.hpp"
 #include "core/address.hpp"
 #include "net/packet_sink.hpp"
+#include "net/ready_poller.hpp"
 #include "net/recv_batch.hpp"
 #include "net/send_queue.hpp"
 #include "turn/io.hpp"
@@ -21,8 +23,10 @@ namespace avedge::net {
 
 class RelaySockets {
  public:
-  RelaySockets(asio::io_context& io, RecvBatch& batch, SendQueue& sendq, PacketSink& sink,
-               config::PortRange range, std::optional<IpAddress> v4, std::optional<IpAddress> v6);
+  // io: only for probing whether a port is free; the sockets are watched by `poller`.
+  RelaySockets(asio::io_context& io, ReadyPoller& poller, RecvBatch& batch, SendQueue& sendq,
+               PacketSink& sink, config::PortRange range, std::optional<IpAddress> v4,
+               std::optional<IpAddress> v6);
   ~RelaySockets();
   RelaySockets(const RelaySockets&) = delete;
   RelaySockets& operator=(const RelaySockets&) = delete;
@@ -36,18 +40,23 @@ class RelaySockets {
             bool dont_fragment);
   [[nodiscard]] size_t size() const { return sockets_.size(); }
   void close_all();
+  // Frees the sockets closed since the last call (the worker calls it once per turn).
+  void reap();
 
  private:
   struct Socket;
+  void retire(std::unique_ptr<Socket> s);
 
   asio::io_context& io_;
+  ReadyPoller& poller_;
   RecvBatch& batch_;
   SendQueue& sendq_;
   PacketSink& sink_;
   config::PortRange range_;
   std::optional<IpAddress> v4_;
   std::optional<IpAddress> v6_;
-  std::unordered_map<uint32_t, std::shared_ptr<Socket>> sockets_;
+  std::unordered_map<uint32_t, std::unique_ptr<Socket>> sockets_;
+  std::vector<std::unique_ptr<Socket>> retired_;
 };
 
 }  // namespace avedge::net

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -15,21 +16,22 @@ namespace {
 constexpr int kMaxRoundsPerWake = 8;
 }  // namespace
 
-UdpListener::UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch,
-                         SendQueue& sendq, PacketSink& sink)
-    : socket_(io), batch_(batch), sendq_(sendq), sink_(sink) {
+UdpListener::UdpListener(asio::io_context& io, ReadyPoller& poller, const Endpoint& bind_to,
+                         RecvBatch& batch, SendQueue& sendq, PacketSink& sink)
+    : poller_(poller), batch_(batch), sendq_(sendq), sink_(sink) {
+  asio::ip::udp::socket socket(io);
   const auto ep = to_asio<asio::ip::udp::endpoint>(bind_to);
-  socket_.open(ep.protocol());
-  const int fd = socket_.native_handle();
+  socket.open(ep.protocol());
+  const int fd = socket.native_handle();
   if (!set_reuseport(fd)) {
     throw std::system_error(errno, std::generic_category(), "SO_REUSEPORT");
   }
   set_v6only(fd, bind_to.ip.family);
   set_buffers(fd);
   set_rxq_overflow(fd);
-  socket_.non_blocking(true);
-  socket_.bind(ep);
-  local_ = from_asio(socket_.local_endpoint());
+  socket.non_blocking(true);
+  socket.bind(ep);
+  local_ = from_asio(socket.local_endpoint());
   wildcard_ = local_.ip.is_unspecified();
   if (wildcard_) {
     // Learn the destination address of each datagram, to answer from it.
@@ -40,6 +42,18 @@ UdpListener::UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatc
       ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
     }
   }
+  // From here on the worker's ReadyPoller, not asio, watches the socket.
+  fd_ = socket.release();
+}
+
+UdpListener::~UdpListener() {
+  if (started_) poller_.remove(fd_);
+  ::close(fd_);
+}
+
+void UdpListener::start() {
+  poller_.add(fd_, *this);
+  started_ = true;
 }
 
 bool UdpListener::serves(const Endpoint& server) const {
@@ -47,19 +61,10 @@ bool UdpListener::serves(const Endpoint& server) const {
   return wildcard_ && server.port == local_.port && server.ip.family == local_.ip.family;
 }
 
-void UdpListener::arm() {
-  socket_.async_wait(asio::socket_base::wait_read, [this](const asio::error_code& ec) {
-    if (ec) return;  // closed (worker stopping)
-    drain();
-    arm();
-  });
-}
-
-void UdpListener::drain() {
-  const int fd = socket_.native_handle();
+void UdpListener::on_readable() {
   for (int round = 0; round < kMaxRoundsPerWake; ++round) {
-    const int n = batch_.receive(fd);
-    if (n <= 0) return;
+    const int n = batch_.receive(fd_);
+    if (n <= 0) break;
     sink_.begin_batch();
     if (auto total = batch_.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
       if (const uint32_t d = overflow_.update(*total)) {
@@ -78,14 +83,15 @@ void UdpListener::drain() {
       const turn::ClientTuple t{turn::Transport::Udp, *from, server, 0};
       sink_.on_client_packet(t, batch_.data(idx));
     }
-    if (static_cast<size_t>(n) < RecvBatch::kCount) return;
+    if (static_cast<size_t>(n) < RecvBatch::kCount) break;
   }
+  sink_.end_drain();
 }
 
 void UdpListener::send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes) {
   // A wildcard socket answers from the address the client sent to (IP_PKTINFO).
   const bool pick_source = wildcard_ && !from.ip.is_unspecified();
-  sendq_.push(socket_.native_handle(), to, bytes, pick_source ? &from.ip : nullptr);
+  sendq_.push(fd_, to, bytes, pick_source ? &from.ip : nullptr);
 }
 
 }  // namespace avedge::net

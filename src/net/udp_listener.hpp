@@ -1,29 +1,31 @@
-// One UDP listening socket of a worker (SO_REUSEPORT): waits for readability, drains with
-// recvmmsg, hands each datagram to the sink, and queues answers on the worker's SendQueue
-// (sent in one sendmmsg at the end of the worker's turn).
+// One UDP listening socket of a worker (SO_REUSEPORT): registered on the worker's ReadyPoller,
+// drains with recvmmsg when readable, hands each datagram to the sink, and queues answers on the
+// worker's SendQueue (sent in one sendmmsg at the end of the worker's turn).
 #pragma once
 
 #include <asio.hpp>
 
 #include "core/address.hpp"
 #include "net/packet_sink.hpp"
+#include "net/ready_poller.hpp"
 #include "net/recv_batch.hpp"
 #include "net/send_queue.hpp"
 
 namespace avedge::net {
 
-class UdpListener {
+class UdpListener final : public ReadyPoller::Handler {
  public:
   // Binds; throws std::system_error when the address cannot be bound.
-  UdpListener(asio::io_context& io, const Endpoint& bind_to, RecvBatch& batch, SendQueue& sendq,
-              PacketSink& sink);
+  UdpListener(asio::io_context& io, ReadyPoller& poller, const Endpoint& bind_to, RecvBatch& batch,
+              SendQueue& sendq, PacketSink& sink);
+  ~UdpListener();
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;
 
-  void start() { arm(); }
+  void start();  // registers on the poller: datagrams are read from now on
   [[nodiscard]] const Endpoint& local() const { return local_; }
   // The socket, for options (tests shrink its receive queue).
-  [[nodiscard]] int native_handle() { return socket_.native_handle(); }
+  [[nodiscard]] int native_handle() const { return fd_; }
   // True when this socket would answer for `server` (its exact address, or any address of
   // its family and port when bound to 0.0.0.0 / ::).
   [[nodiscard]] bool serves(const Endpoint& server) const;
@@ -32,10 +34,11 @@ class UdpListener {
   void send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes);
 
  private:
-  void arm();
-  void drain();
+  void on_readable() override;
 
-  asio::ip::udp::socket socket_;
+  ReadyPoller& poller_;
+  int fd_ = -1;
+  bool started_ = false;
   Endpoint local_;
   bool wildcard_ = false;
   RecvBatch& batch_;

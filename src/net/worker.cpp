@@ -29,7 +29,8 @@ Worker::Worker(unsigned index, const WorkerShared& shared)
       streams_(shared.streams),
       latency_budget_(shared.latency_budget),
       timer_(io_),
-      relays_(io_, batch_, sendq_, *this, shared.relay_ports, shared.relay_v4, shared.relay_v6) {
+      relays_(io_, poller_, batch_, sendq_, *this, shared.relay_ports, shared.relay_v4,
+              shared.relay_v6) {
   server_ = std::make_unique<turn::Server>(shared.server_config, shared.credentials, shared.nonces,
                                            shared.policy, shared.quota, *this,
                                            index << kRelayIdShift, shared.reservations);
@@ -45,7 +46,8 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
     config::Listener b = l;
     try {
       if (l.kind == config::ListenerKind::Udp) {
-        udp_.push_back(std::make_unique<UdpListener>(io_, l.endpoint, batch_, sendq_, *this));
+        udp_.push_back(
+            std::make_unique<UdpListener>(io_, poller_, l.endpoint, batch_, sendq_, *this));
         b.endpoint = udp_.back()->local();
       } else {
         if (l.uses_tls() && !tls_) throw std::runtime_error("no TLS certificate loaded");
@@ -62,15 +64,17 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
   return bound;
 }
 
-// The worker's event loop. One turn: block until something is ready, run every handler that
-// is ready (each drains its socket with recvmmsg and queues what it relays), then send all that
-// was queued at once (SendQueue: one sendmmsg, or one io_uring submission across relay sockets).
+// The worker's event loop. One turn: block in the ReadyPoller until something is ready, drain
+// every ready UDP socket (recvmmsg; what is relayed is queued), run asio's ready handlers
+// (timers, TCP/TLS, admin requests) if it has any, then send all that was queued at once
+// (SendQueue: one sendmmsg, or one io_uring submission across relay sockets).
 //
 // Several packets per wake-up (issue 7): a wake-up costs a context switch and an epoll_wait,
 // more than relaying a packet does. With a latency budget, after a turn that handled packets but
 // less than a full receive batch (the load is low), the worker sleeps for the budget so that
 // the next turn finds several waiting; under high load turns are full and it never sleeps. A
-// packet waits at most about one budget longer than it would have.
+// packet waits at most about one budget longer than it would have. Without a budget, latency
+// first: the first socket drained in a turn sends at once, before the others are read.
 void Worker::run() {
   for (auto& u : udp_) u->start();
   for (auto& t : tcp_) t->start();
@@ -86,19 +90,31 @@ void Worker::run() {
     budget =
         timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   }
+  // Handlers posted before the loop (none wake the poller until it waits).
+  io_.poll();
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
-    io_.run_one();  // blocks until something is ready
-    // Without a budget, latency first: what the first ready socket relayed leaves at once.
-    if (latency_budget_.count() == 0) flush_sends();
-    io_.poll();  // and everything else that is ready now
+    send_first_drain_ = latency_budget_.count() == 0;
+    const bool asio_ready = poller_.wait(-1);
+    if (asio_ready || asio_pending_) {
+      asio_pending_ = false;
+      io_.poll();
+    }
     flush_sends();
+    relays_.reap();
     const uint64_t handled = packets_handled_ - before;
     if (latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount) {
       clock_nanosleep(CLOCK_MONOTONIC, 0, &budget, nullptr);
     }
   }
   flush_sends();
+}
+
+void Worker::end_drain() {
+  if (send_first_drain_) {
+    send_first_drain_ = false;
+    flush_sends();
+  }
 }
 
 void Worker::flush_sends() {
@@ -117,6 +133,7 @@ void Worker::reload(const WorkerReload& r) {
 
 void Worker::stop() {
   io_.stop();
+  poller_.wake();
 }
 
 void Worker::shutdown_sockets() {
@@ -189,7 +206,10 @@ void Worker::send_to_client(const turn::ClientTuple& to, std::span<const uint8_t
     return;
   }
   auto it = conns_.find(to.conn_id);
-  if (it != conns_.end()) it->second->send(bytes);
+  if (it != conns_.end()) {
+    it->second->send(bytes);
+    asio_pending_ = true;  // the write may have completed at once: its handler is queued
+  }
 }
 
 void Worker::send_from_relay(uint32_t relay_id, const Endpoint& peer,

@@ -20,6 +20,7 @@
 #include "net/decision_ring.hpp"
 #include "net/net_stats.hpp"
 #include "net/packet_sink.hpp"
+#include "net/ready_poller.hpp"
 #include "net/recv_batch.hpp"
 #include "net/relay_sockets.hpp"
 #include "net/send_queue.hpp"
@@ -77,7 +78,10 @@ class Worker final : public turn::Io, public PacketSink {
   [[nodiscard]] const turn::Stats& turn_stats() const { return server_->stats(); }
   [[nodiscard]] const NetStats& net_stats() const { return net_stats_; }
   // Runs fn on the worker thread (admin API). Never touch worker state from another thread.
-  void post(std::function<void()> fn) { asio::post(io_, std::move(fn)); }
+  void post(std::function<void()> fn) {
+    asio::post(io_, std::move(fn));
+    poller_.wake();
+  }
   // Worker thread only (call through post).
   [[nodiscard]] std::vector<turn::AllocationInfo> sessions();
   bool delete_session(uint32_t id);
@@ -99,6 +103,7 @@ class Worker final : public turn::Io, public PacketSink {
   void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) override;
   void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
                       std::span<const uint8_t> bytes) override;
+  void end_drain() override;
   uint64_t next_conn_id() override;
   void on_stream_open(const std::shared_ptr<StreamConnection>& c) override;
   void on_stream_closed(const turn::ClientTuple& t, bool had_frames) override;
@@ -110,8 +115,12 @@ class Worker final : public turn::Io, public PacketSink {
   void shutdown_sockets();
   void flush_sends();
 
-  // io_ first: destroyed last, after every socket bound to it.
+  // io_ first: destroyed last, after every socket bound to it; the poller next, after
+  // every socket registered on it.
   asio::io_context io_;
+  ReadyPoller poller_{io_};
+  bool asio_pending_ = false;      // a UDP handler started asio work (a write on a TCP/TLS stream)
+  bool send_first_drain_ = false;  // latency budget 0: this turn's first drain not sent yet
   unsigned index_;
   std::shared_ptr<asio::ssl::context> tls_;
   StreamLimits streams_;

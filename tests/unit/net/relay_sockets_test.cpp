@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <thread>
+
 #include "net_test_support.hpp"
 #include "turn/reservations.hpp"
 
@@ -15,10 +19,14 @@ struct NullSink : PacketSink {
     last_id = id;
     last_peer = peer;
     bytes.assign(b.begin(), b.end());
+    ++packets;
+    if (on_packet) on_packet(id);
   }
   uint64_t next_conn_id() override { return 0; }
   void on_stream_open(const std::shared_ptr<StreamConnection>&) override {}
   void on_stream_closed(const turn::ClientTuple&, bool) override {}
+  std::function<void(uint32_t)> on_packet;
+  int packets = 0;
   uint32_t last_id = 0;
   Endpoint last_peer;
   std::vector<uint8_t> bytes;
@@ -27,10 +35,12 @@ struct NullSink : PacketSink {
 class RelaySocketsTest : public ::testing::Test {
  protected:
   asio::io_context io_;
+  ReadyPoller poller_{io_};
   RecvBatch batch_;
   SendQueue sendq_;
   NullSink sink_;
   RelaySockets relays_{io_,
+                       poller_,
                        batch_,
                        sendq_,
                        sink_,
@@ -82,7 +92,8 @@ TEST(RelaySocketsReservations, RandomChoiceSkipsHeldPorts) {
   SendQueue sendq;
   NullSink sink;
   // Two ports; one reserved: every random choice must land on the other.
-  RelaySockets relays(io, batch, sendq, sink, config::PortRange{41500, 41501},
+  ReadyPoller poller(io);
+  RelaySockets relays(io, poller, batch, sendq, sink, config::PortRange{41500, 41501},
                       IpAddress::v4(127, 0, 0, 1), std::nullopt);
   turn::Reservations res;
   const TimePoint now = Clock::now();
@@ -101,7 +112,7 @@ TEST_F(RelaySocketsTest, ReceivesAndSends) {
   sockaddr_storage ss{};
   const unsigned len = ep->to_sockaddr(ss);
   ASSERT_EQ(::sendto(peer, "ping", 4, 0, reinterpret_cast<sockaddr*>(&ss), len), 4);
-  io_.run_for(std::chrono::milliseconds(200));
+  for (int i = 0; i < 20 && sink_.bytes.empty(); ++i) poller_.wait(10);
   EXPECT_EQ(sink_.last_id, 7U);
   EXPECT_EQ(sink_.last_peer, peer_ep);
   EXPECT_EQ(std::string(sink_.bytes.begin(), sink_.bytes.end()), "ping");
@@ -116,6 +127,28 @@ TEST_F(RelaySocketsTest, ReceivesAndSends) {
   ASSERT_EQ(::recvfrom(peer, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len), 4);
   EXPECT_EQ(std::string(buf, 4), pong);
   EXPECT_EQ(*Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from)), *ep);
+  ::close(peer);
+}
+
+// Two relay sockets readable in the same wait, and the first datagram's handling closes the
+// other allocation (a Refresh with lifetime 0, say): the other socket must not be read, and
+// must stay valid until the turn ends (ASan checks the latter).
+TEST_F(RelaySocketsTest, ClosingAnotherSocketDuringAWaitIsSafe) {
+  const auto a = relays_.open(1, Family::V4, {});
+  const auto b = relays_.open(2, Family::V4, {});
+  ASSERT_TRUE(a && b);
+  sink_.on_packet = [this](uint32_t id) { relays_.close(id == 1 ? 2 : 1); };
+  const int peer = testing::udp_socket();
+  for (const auto& ep : {*a, *b}) {
+    sockaddr_storage ss{};
+    const unsigned len = ep.to_sockaddr(ss);
+    ASSERT_EQ(::sendto(peer, "x", 1, 0, reinterpret_cast<sockaddr*>(&ss), len), 1);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // both queued before the wait
+  (void)poller_.wait(100);
+  relays_.reap();
+  EXPECT_EQ(sink_.packets, 1);
+  EXPECT_EQ(relays_.size(), 1U);
   ::close(peer);
 }
 

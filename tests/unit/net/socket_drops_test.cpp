@@ -33,7 +33,8 @@ TEST(SocketDrops, ReceiveQueueOverflowIsCountedExactly) {
   RecvBatch batch;
   SendQueue sendq;
   CountingSink sink;
-  UdpListener l(io, Endpoint{IpAddress::v4(127, 0, 0, 42), 0}, batch, sendq, sink);
+  ReadyPoller poller(io);
+  UdpListener l(io, poller, Endpoint{IpAddress::v4(127, 0, 0, 42), 0}, batch, sendq, sink);
   // A small receive queue, filled while nobody reads: the kernel drops the rest.
   const int small = 4096;
   ::setsockopt(l.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -49,12 +50,12 @@ TEST(SocketDrops, ReceiveQueueOverflowIsCountedExactly) {
   }
   l.start();
   // Read until the queue is empty; then one more datagram carries the final drop total.
-  for (int i = 0; i < 50; ++i) io.poll();
+  for (int i = 0; i < 50; ++i) poller.wait(0);
   ASSERT_GT(sink.received, 0U);
   ASSERT_EQ(::sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&ss), len),
             static_cast<ssize_t>(payload.size()));
   for (int i = 0; i < 50 && sink.received + sink.overflow < kSent + 1; ++i) {
-    io.run_for(std::chrono::milliseconds(10));
+    poller.wait(10);
   }
   EXPECT_GT(sink.overflow, 0U);
   EXPECT_EQ(sink.received + sink.overflow, static_cast<uint64_t>(kSent + 1));

@@ -1,0 +1,51 @@
+// What a worker blocks on (issue 7, decision 0008): one level-triggered epoll set holding the
+// worker's UDP sockets (listening and relay), asio's own epoll descriptor (timers, TCP/TLS,
+// posted handlers) and an eventfd that other threads use to wake the worker.
+//
+// Why not asio's async_wait per UDP socket: asio re-arms a socket with epoll_ctl(MOD) after
+// every wait, one system call per socket per wake-up on the hot path. Registered once here,
+// a UDP socket costs nothing between datagrams: epoll_wait, recvmmsg, send.
+#pragma once
+
+#include <cstdint>
+
+#include <asio.hpp>
+
+namespace avedge::net {
+
+class ReadyPoller {
+ public:
+  // What a registered socket is told when it is readable. It must drain what it can; left
+  // unread, the socket is reported again by the next wait (level-triggered).
+  class Handler {
+   public:
+    virtual void on_readable() = 0;
+
+   protected:
+    ~Handler() = default;
+  };
+
+  // Throws std::system_error when the kernel refuses an epoll set or an eventfd.
+  explicit ReadyPoller(asio::io_context& io);
+  ~ReadyPoller();
+  ReadyPoller(const ReadyPoller&) = delete;
+  ReadyPoller& operator=(const ReadyPoller&) = delete;
+
+  // `h` must outlive the registration; a handler removed or closed while a wait's events are
+  // being handed out must stay alive until that wait returns (RelaySockets retires them).
+  void add(int fd, Handler& h);  // throws std::system_error
+  void remove(int fd);
+
+  // Any thread: the current or next wait returns, reporting asio as ready.
+  void wake();
+
+  // Blocks up to timeout_ms (-1: no limit) until something is ready; calls on_readable of every
+  // ready socket. Returns true when asio has something to do (run io_context::poll()).
+  bool wait(int timeout_ms);
+
+ private:
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+};
+
+}  // namespace avedge::net
