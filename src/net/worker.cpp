@@ -160,6 +160,8 @@ void Worker::arm_timer() {
 // --- PacketSink ----------------------------------------------------------------------------
 
 void Worker::begin_batch() {
+  // Budget 0: each recvmmsg batch of the turn's first socket leaves before the next is read.
+  if (send_first_drain_) flush_sends();
   now_ = read_clocks();
 }
 
