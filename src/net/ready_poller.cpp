@@ -4,7 +4,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -90,11 +89,10 @@ void ReadyPoller::wake() {
 }
 
 bool ReadyPoller::wait(int timeout_ms) {
-  std::array<epoll_event, 128> events{};
-  const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
+  const int n = epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
   bool asio_ready = false;
   for (int i = 0; i < n; ++i) {
-    const uint64_t tag = events[static_cast<size_t>(i)].data.u64;
+    const uint64_t tag = events_[static_cast<size_t>(i)].data.u64;
     if (tag == kAsioTag) {
       asio_ready = true;
     } else if (tag == kWakeTag) {

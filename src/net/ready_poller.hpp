@@ -7,6 +7,9 @@
 // a UDP socket costs nothing between datagrams: epoll_wait, recvmmsg, send.
 #pragma once
 
+#include <sys/epoll.h>
+
+#include <array>
 #include <cstdint>
 
 #include <asio.hpp>
@@ -46,6 +49,7 @@ class ReadyPoller {
  private:
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
+  std::array<epoll_event, 128> events_;  // filled by each wait; not cleared on the hot path
 };
 
 }  // namespace avedge::net

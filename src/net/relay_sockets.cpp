@@ -113,8 +113,8 @@ std::optional<Endpoint> RelaySockets::open(uint32_t relay_id, Family family,
     }
     try {
       poller_.add(s->fd, *s);
-    } catch (const std::system_error&) {
-      bind_errno = EMFILE;
+    } catch (const std::system_error& e) {
+      bind_errno = e.code().value();  // not a port conflict: no other port is tried
       return std::nullopt;
     }
     sockets_.emplace(relay_id, std::move(s));

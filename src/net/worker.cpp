@@ -90,8 +90,6 @@ void Worker::run() {
     budget =
         timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   }
-  // Handlers posted before the loop (none wake the poller until it waits).
-  io_.poll();
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
     send_first_drain_ = latency_budget_.count() == 0;
