@@ -311,9 +311,16 @@ class Generator {
     if (now > st.sent_ns) latency_.add(now - st.sent_ns);
   }
 
+  // Without TURN, the forwarder's address for session s: `server`, or its own relay port.
+  [[nodiscard]] Endpoint raw_relay(const Session& s) const {
+    if (o_.raw_relay_base == 0) return o_.server;
+    const auto index = static_cast<size_t>(&s - sessions_.data());
+    return Endpoint{o_.server.ip, static_cast<uint16_t>(o_.raw_relay_base + index)};
+  }
+
   // The packet templates of a ready session, and its relay address for the peer's sends.
   void prepare(Session& s) {
-    s.relay_len = (o_.raw ? o_.server : s.hs.relay()).to_sockaddr(s.relay_sa);
+    s.relay_len = (o_.raw ? raw_relay(s) : s.hs.relay()).to_sockaddr(s.relay_sa);
     std::vector<uint8_t> payload(o_.payload, 0);
     Template& t = s.to_peer;
     if (o_.raw) {

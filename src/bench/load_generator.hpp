@@ -41,6 +41,9 @@ struct BenchOptions {
   // No TURN: the payloads go straight to `server`, a bare UDP forwarder (bench/udp_forwarder)
   // that sends them to the peer socket and back; the ceiling any relay is measured against.
   bool raw = false;
+  // With raw: session i's relay address is server-IP:(raw_relay_base + i) instead of `server`,
+  // for bench/fanout_forwarder (one relay socket per session, as TURN has); 0: `server`.
+  uint16_t raw_relay_base = 0;
 };
 
 struct BenchResult {

@@ -40,6 +40,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
   b->add_option("--peer-port", o.bench.peer_port, "port of the peer socket (0: any)");
   b->add_flag("--raw", o.bench.raw,
               "no TURN: send the payloads to --server, a bare UDP forwarder (bench/udp_forwarder)");
+  b->add_option("--raw-relay-base", o.bench.raw_relay_base,
+                "with --raw: session i's relay port is this + i (bench/fanout_forwarder)");
   b->add_flag("--json", o.json_only, "print only the JSON line");
   return b;
 }
@@ -79,6 +81,13 @@ int run_bench_command(BenchCommandOptions& o) {
     b.password = o.user.substr(colon + 1);
   } else if (b.rest_secret.empty() && !b.raw) {
     fmt::print(stderr, "avedge bench: give --user NAME:PASS or --secret SECRET\n");
+    return kExitUsage;
+  }
+  if (b.raw_relay_base != 0 &&
+      (!b.raw || uint64_t{b.raw_relay_base} + b.allocations > uint64_t{65536})) {
+    fmt::print(stderr,
+               "avedge bench: --raw-relay-base needs --raw, and the base plus --allocations "
+               "must stay within port 65535\n");
     return kExitUsage;
   }
   if (b.allocations == 0 || b.batch == 0 || b.window == 0) {

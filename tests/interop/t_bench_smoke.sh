@@ -55,4 +55,25 @@ timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 12
 [ "$(field raw sent)" -ge 1800 ] 2>/dev/null && [ "$(field raw received)" = "$(field raw sent)" ]
 report "bench --raw through bench/udp_forwarder both ways, nothing lost: $(cat "$RUN_DIR/raw.json")" $?
 stop_pid "$FWD_PID"
+
+# The fanout forwarder (one relay socket per session, as TURN has): session i's relay port is
+# the base + i, which the generator is told with --raw-relay-base.
+FAN=$(dirname "$AVEDGE_BIN")/fanout_forwarder
+FAN_BASE=""
+for _ in $(seq 1 50); do
+  b=$((24000 + RANDOM % 900)) free=1
+  for i in $(seq 0 9); do port_free $((b + i)) || { free=0; break; }; done
+  [ $free = 1 ] && { FAN_BASE=$b; break; }
+done
+start_bg 60 "$RUN_DIR/fanout.log" "$FAN" "127.0.0.1:$FWD_PORT" "127.0.0.1:$PEER_PORT" 10 "${FAN_BASE:-24000}"
+FAN_PID=$LAST_PID
+wait_listen udp "$FWD_PORT" 127.0.0.1 || true
+timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 127.0.0.1 \
+  --peer-port "$PEER_PORT" --raw-relay-base "${FAN_BASE:-24000}" -n 10 --rate 500 --both \
+  --duration 2 --json >"$RUN_DIR/fanout.json" 2>&1
+[ "$(field fanout sent)" -ge 1800 ] 2>/dev/null &&
+  [ "$(field fanout received)" = "$(field fanout sent)" ] &&
+  grep -q "ready (10 relay sockets" "$RUN_DIR/fanout.log"
+report "bench --raw through bench/fanout_forwarder (10 relay sockets) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $?
+stop_pid "$FAN_PID"
 summary
