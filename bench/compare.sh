@@ -219,36 +219,55 @@ write_avedge_config avedge-b0.toml 1 0
 write_avedge_config avedge-w2.toml 2
 write_coturn_config
 log "results in $OUT"
-# Repetitions outermost: each one runs every server, so a slow minute of the (shared) host
-# weighs on all of them rather than on whichever server ran then.
+# Servers back to back on each workload: this guest's speed drifts by up to 50% over minutes
+# (other tenants of the host), so the servers a ratio compares run within seconds of each other
+# rather than minutes apart. Repetitions outermost, and each one starts with another server.
+servers_of_rep() { # rep: $SERVERS rotated by rep - 1
+  local list=($SERVERS) n k
+  n=${#list[@]}
+  for ((k = 0; k < n; k++)); do echo "${list[$(((k + $1 - 1) % n))]}"; done
+}
 for rep in $(seq 1 "$REPS"); do
-  for server in $SERVERS; do
-    log "$server, repetition $rep"
-    for w in $WORKLOADS; do
-      start_server "$server"
-      case "$w" in
-        maxpps)
-          for payload in 160 1200; do
-            max_rate "$server" "$payload" 0 "$rep"
-            max_rate "$server" "$payload" 1 "$rep"
-          done ;;
-        fixed)
-          fixed_rate "$server" 20000 "$rep"
-          fixed_rate "$server" 100000 "$rep"
-          if [ "$server" = avedge ]; then
+  ORDER=$(servers_of_rep "$rep")
+  log "repetition $rep: $(echo $ORDER)"
+  for w in $WORKLOADS; do
+    case "$w" in
+      maxpps)
+        for payload in 160 1200; do
+          for both in 0 1; do
+            for server in $ORDER; do
+              start_server "$server"
+              max_rate "$server" "$payload" "$both" "$rep"
+              stop_server
+            done
+          done
+        done ;;
+      fixed)
+        for rate in 20000 100000; do
+          for server in $ORDER; do
+            start_server "$server"
+            fixed_rate "$server" "$rate" "$rep"
             stop_server
-            start_server avedge avedge-b0.toml
-            fixed_rate avedge 20000 "$rep" _b0
-            fixed_rate avedge 100000 "$rep" _b0
-            stop_server
-            start_server avedge avedge-w2.toml
-            fixed_rate avedge 100000 "$rep" _w2
-          fi ;;
-        setup) [ "$server" = forwarder ] || [ "$server" = fanout ] || setup_rate "$server" "$rep" ;;
-        hold) [ "$server" = forwarder ] || [ "$server" = fanout ] || hold_memory "$server" "$rep" ;;
-      esac
-      stop_server
-    done
+            if [ "$server" = avedge ]; then
+              start_server avedge avedge-b0.toml
+              fixed_rate avedge "$rate" "$rep" _b0
+              stop_server
+              if [ "$rate" = 100000 ]; then
+                start_server avedge avedge-w2.toml
+                fixed_rate avedge "$rate" "$rep" _w2
+                stop_server
+              fi
+            fi
+          done
+        done ;;
+      setup | hold)
+        for server in $ORDER; do
+          [ "$server" = avedge ] || [ "$server" = coturn ] || continue
+          start_server "$server"
+          if [ "$w" = setup ]; then setup_rate "$server" "$rep"; else hold_memory "$server" "$rep"; fi
+          stop_server
+        done ;;
+    esac
   done
 done
 
