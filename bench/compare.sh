@@ -5,8 +5,8 @@
 # server on CPU 0, generator (`avedge bench`) on CPU 1, REPS repetitions, medians, ratios.
 # Everything stays on 127.0.0.1.
 #
-# Knobs: BENCH_REPS (3), BENCH_PROBE_SECONDS (1.5: each step of the max-rate search),
-# BENCH_FIXED_SECONDS (4), BENCH_HOLD (10000 allocations),
+# Knobs: BENCH_REPS (3), BENCH_PROBE_SECONDS (1: each step of the max-rate search),
+# BENCH_FIXED_SECONDS (3), BENCH_HOLD (10000 allocations),
 # BENCH_SERVERS ("avedge coturn forwarder fanout"),
 # BENCH_WORKLOADS ("maxpps fixed setup hold"), BENCH_OUT (directory for the raw results),
 # BENCH_BUILD_DIR (use the binaries there instead of building build/ in Release).
@@ -19,8 +19,8 @@ BUILD=${BENCH_BUILD_DIR:-$ROOT/build}
 [ -n "${BENCH_BUILD_DIR:-}" ] || scripts/build.sh release avedge udp_forwarder fanout_forwarder >/dev/null
 
 REPS=${BENCH_REPS:-3}
-PROBE=${BENCH_PROBE_SECONDS:-1.5}
-FIXED=${BENCH_FIXED_SECONDS:-4}
+PROBE=${BENCH_PROBE_SECONDS:-1}
+FIXED=${BENCH_FIXED_SECONDS:-3}
 HOLD=${BENCH_HOLD:-10000}
 SERVERS=${BENCH_SERVERS:-avedge coturn forwarder fanout}
 WORKLOADS=${BENCH_WORKLOADS:-maxpps fixed setup hold}
@@ -148,14 +148,15 @@ record() { # server workload rep value [extra json]; an empty value is recorded 
   echo "{\"server\":\"$1\",\"workload\":\"$2\",\"rep\":$3,\"value\":$4${5:+,$5}}" >>"$RESULTS"
 }
 
-# The highest rate (per direction) with under 1% loss: bisection between 10k and 800k packets/s,
-# 7 probes (a resolution of about 6k packets/s, 2% of a typical result: the targets compare
-# within 10%; 7 rather than 8 keeps four servers within the 15 minutes of issue 7).
+# The highest rate (per direction) with under 1% loss: bisection between 40k and 800k packets/s,
+# 6 probes of 1 s (a resolution of about 12k packets/s, 4% of a typical result: the targets
+# compare within 10%). Four servers, three repetitions and a Release build from scratch then
+# fit in the 15 minutes of issue 7 (the build takes about 4 of them on this machine).
 max_rate() { # server payload both(0/1) rep
-  local server=$1 payload=$2 both=$3 rep=$4 lo=10000 hi=800000 mid line loss sent passed=0
+  local server=$1 payload=$2 both=$3 rep=$4 lo=40000 hi=800000 mid line loss sent passed=0
   local flags=(-n 100 --payload "$payload" --duration "$PROBE")
   [ "$both" = 1 ] && flags+=(--both)
-  for _ in 1 2 3 4 5 6 7; do
+  for _ in 1 2 3 4 5 6; do
     mid=$(((lo + hi) / 2))
     line=$(gen "$server" "${flags[@]}" --rate "$mid")
     loss=$(echo "$line" | field loss)
