@@ -173,6 +173,11 @@ void relay_metrics(const Sources& s, MetricSet& m) {
       .add(sum(s,
                [](const turn::Stats& t, const net::NetStats&) { return load(t.drain_refusals); }));
 
+  m.family("avedge_udp_gso_datagrams_total", MetricType::Counter,
+           "Datagrams sent in UDP GSO sends of two or more (decision 0010)")
+      .add(
+          sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.gso_datagrams); }));
+
   const uint64_t open =
       sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.relay_sockets); });
   m.family("avedge_relay_ports_free", MetricType::Gauge,

@@ -82,9 +82,10 @@ struct Units {
 };
 
 // UDP datagrams become units as they are (the analysis tells STUN, ChannelData, relayed and
-// other datagrams apart); TCP segments are reassembled per direction (by
-// sequence number, retransmissions dropped) and framed per RFC 8656 §12.5 (STUN length,
-// ChannelData length padded to 4).
+// other datagrams apart), except that a frame holding the equal-sized datagrams of one UDP GSO
+// send, as a capture on the sending host shows them, becomes those datagrams; TCP segments are
+// reassembled per direction (by sequence number, retransmissions dropped) and framed per RFC 8656
+// §12.5 (STUN length, ChannelData length padded to 4).
 Units extract_units(const Capture& cap);
 
 }  // namespace avedge::diag

@@ -1,6 +1,10 @@
-// TCP reassembly per direction and STUN/ChannelData framing (RFC 8656 §12.5, RFC 8489 §6.2.2).
+// TCP reassembly per direction and STUN/ChannelData framing (RFC 8656 §12.5, RFC 8489 §6.2.2);
+// UDP GSO frames split into their datagrams.
+#include <algorithm>
 #include <map>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "diag/analyze_capture.hpp"
 #include "wire/channel_data.hpp"
@@ -113,6 +117,50 @@ class Reassembler {
   std::map<std::string, Direction> dirs_;
 };
 
+// One datagram of a GSO frame: a whole STUN message (RFC 8489 §5: 20 + length, the magic
+// cookie) or a ChannelData message (RFC 8656 §12.4: 4 + length, padding of at most 3 bytes).
+bool whole_message(std::span<const uint8_t> d) {
+  if (d.size() < 4) return false;
+  const size_t length = (size_t{d[2]} << 8) | d[3];
+  switch (wire::classify(d[0])) {
+    case wire::Kind::Stun:
+      return d.size() == 20 + length && d[4] == 0x21 && d[5] == 0x12 && d[6] == 0xA4 &&
+             d[7] == 0x42;
+    case wire::Kind::ChannelData:
+      return d.size() >= 4 + length && d.size() - (4 + length) < 4;
+    case wire::Kind::Other:
+      return false;
+  }
+  return false;
+}
+
+// A capture on the sending host (loopback, or a NIC that segments in hardware) shows the
+// datagrams of one UDP GSO send (Linux UDP_SEGMENT, udp(7); avedge sends so, decision 0010) as
+// one frame: segments of one size, the last one possibly shorter. A payload that splits that
+// way into whole STUN/ChannelData messages is taken as those datagrams; anything else stays
+// one datagram.
+std::vector<std::span<const uint8_t>> gso_datagrams(std::span<const uint8_t> payload) {
+  std::vector<std::span<const uint8_t>> parts;
+  const wire::Frame first = wire::next_frame(payload);
+  if (first.status != wire::FrameStatus::Complete || first.kind == wire::Kind::Other ||
+      first.size >= payload.size() || payload.size() < 4) {
+    return {payload};
+  }
+  const size_t exact =
+      first.kind == wire::Kind::Stun ? first.size : 4 + ((size_t{payload[2]} << 8) | payload[3]);
+  for (const size_t segment : {exact, first.size}) {  // unpadded, then padded to 4
+    if (segment == 0 || segment >= payload.size()) continue;
+    parts.clear();
+    bool whole = true;
+    for (size_t at = 0; at < payload.size() && whole; at += segment) {
+      parts.push_back(payload.subspan(at, std::min(segment, payload.size() - at)));
+      whole = whole_message(parts.back());
+    }
+    if (whole) return parts;
+  }
+  return {payload};
+}
+
 }  // namespace
 
 Units extract_units(const Capture& cap) {
@@ -124,7 +172,14 @@ Units extract_units(const Capture& cap) {
       continue;
     }
     if (s.payload.empty()) continue;
-    out.units.push_back({s.time, Proto::Udp, s.src, s.dst, s.payload, s.truncated});
+    if (s.truncated) {
+      out.units.push_back({s.time, Proto::Udp, s.src, s.dst, s.payload, true});
+      continue;
+    }
+    for (const auto part : gso_datagrams(s.payload)) {
+      out.units.push_back({s.time, Proto::Udp, s.src, s.dst,
+                           std::vector<uint8_t>(part.begin(), part.end()), false});
+    }
   }
   return out;
 }

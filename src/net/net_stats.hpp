@@ -16,6 +16,7 @@ struct alignas(64) NetStats {
   std::atomic<uint64_t> buffer_full{0};
   std::atomic<uint64_t> rx_queue_overflow{0};
   std::atomic<uint64_t> relay_sockets{0};  // gauge: open relay sockets of this worker
+  std::atomic<uint64_t> gso_datagrams{0};  // sent in UDP GSO sends of two or more
 };
 
 // True for the errno of a datagram send that the kernel refused for lack of buffer space.

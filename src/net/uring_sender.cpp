@@ -4,6 +4,7 @@
 #include <liburing.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 
 #include "net/net_stats.hpp"
@@ -35,9 +36,11 @@ std::unique_ptr<UringSender> UringSender::create(unsigned entries) {
 UringSender::UringSender(std::unique_ptr<Ring> ring) : ring_(std::move(ring)) {}
 UringSender::~UringSender() = default;
 
-UringSender::Result UringSender::send(const int* fds, msghdr* const* msgs, size_t n) {
+UringSender::Result UringSender::send(const int* fds, msghdr* const* msgs, size_t n, int* results) {
   io_uring* ring = &ring_->ring;
   Result r;
+  ++generation_;
+  if (results != nullptr) std::fill(results, results + n, 0);
   if (n > ring_->entries) {
     r.broken = true;
     return r;
@@ -49,6 +52,7 @@ UringSender::Result UringSender::send(const int* fds, msghdr* const* msgs, size_
       return r;
     }
     io_uring_prep_sendmsg(sqe, fds[i], msgs[i], MSG_DONTWAIT);
+    io_uring_sqe_set_data64(sqe, (uint64_t{generation_} << 32) | i);
   }
   int submitted = 0;
   do {
@@ -65,6 +69,9 @@ UringSender::Result UringSender::send(const int* fds, msghdr* const* msgs, size_
   io_uring_cqe* cqe = nullptr;
   while (io_uring_peek_cqe(ring, &cqe) == 0) {
     if (cqe->res < 0 && send_buffer_full(-cqe->res)) ++r.full;
+    const uint64_t tag = io_uring_cqe_get_data64(cqe);
+    const size_t index = tag & 0xffffffffU;
+    if (results != nullptr && (tag >> 32) == generation_ && index < n) results[index] = cqe->res;
     io_uring_cqe_seen(ring, cqe);
   }
   return r;
@@ -78,7 +85,8 @@ std::unique_ptr<UringSender> UringSender::create(unsigned /*entries*/) {
 }
 UringSender::UringSender(std::unique_ptr<Ring> ring) : ring_(std::move(ring)) {}
 UringSender::~UringSender() = default;
-UringSender::Result UringSender::send(const int* /*fds*/, msghdr* const* /*msgs*/, size_t /*n*/) {
+UringSender::Result UringSender::send(const int* /*fds*/, msghdr* const* /*msgs*/, size_t /*n*/,
+                                      int* /*results*/) {
   return Result{0, 0, true};
 }
 

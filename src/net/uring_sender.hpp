@@ -27,12 +27,15 @@ class UringSender {
   };
   // Sends msgs[i] on fds[i] for every i < n, at most `entries` (MSG_DONTWAIT: a UDP send
   // completes during the submission, so the buffers may be reused when this returns).
-  Result send(const int* fds, msghdr* const* msgs, size_t n);
+  // `results`, if given (n of them): what each send returned, 0 or -errno (0 as well for a
+  // completion that had not arrived by the time this returns).
+  Result send(const int* fds, msghdr* const* msgs, size_t n, int* results = nullptr);
 
  private:
   struct Ring;
   explicit UringSender(std::unique_ptr<Ring> ring);
   std::unique_ptr<Ring> ring_;
+  uint32_t generation_ = 0;  // tags completions, so a late one is not taken for this call's
 };
 
 }  // namespace avedge::net

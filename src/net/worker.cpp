@@ -117,6 +117,7 @@ void Worker::end_drain() {
 
 void Worker::flush_sends() {
   if (const uint64_t full = sendq_.flush()) on_socket_drops(SocketDrop::BufferFull, full);
+  net_stats_.gso_datagrams.store(sendq_.coalesced(), std::memory_order_relaxed);
 }
 
 void Worker::reload(const WorkerReload& r) {

@@ -175,6 +175,33 @@ TEST(AnalyzePacket, TcpOutOfOrderRetransmittedAndPaddedChannelData) {
   EXPECT_EQ(u.units[1].bytes[0], 0x40);
 }
 
+// A capture on the sending host shows the datagrams of one UDP GSO send (decision 0010) as one
+// frame; the analysis sees them as the datagrams they are.
+TEST(AnalyzePacket, UdpGsoFrameBecomesItsDatagrams) {
+  auto channel_data = [](size_t n) {
+    std::array<uint8_t, 64> buf{};
+    const Bytes data(n, 0xab);
+    return Bytes(buf.begin(), buf.begin() + static_cast<long>(wire::encode_channel_data(
+                                                buf, 0x4001, data, false)));
+  };
+  const Bytes cd = channel_data(5);  // 9 bytes, unpadded as over UDP
+  const Bytes gso = concat(concat(concat(cd, cd), cd), channel_data(3));  // 9, 9, 9, then 7
+  const Bytes stun = concat(binding_request(4), binding_request(5));
+  const Bytes junk = concat(cd, Bytes{0x40, 0x01, 0x00});  // not a whole message after it
+  Capture cap;
+  for (const Bytes* p : {&gso, &stun, &junk}) {
+    ASSERT_TRUE(decode_frame(DLT_RAW, ipv4(kA4, kB4, 17, transport(false, 3478, 40000, *p)), 1,
+                             false, cap));
+  }
+  const Units u = extract_units(cap);
+  ASSERT_EQ(u.units.size(), 4u + 2u + 1u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(u.units[i].bytes, cd) << i;
+  EXPECT_EQ(u.units[3].bytes, channel_data(3));
+  EXPECT_EQ(u.units[4].bytes, binding_request(4));
+  EXPECT_EQ(u.units[5].bytes, binding_request(5));
+  EXPECT_EQ(u.units[6].bytes, junk);
+}
+
 TEST(AnalyzePacket, TcpStreamThatIsNotStun) {
   const Bytes http = {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1'};
   Capture cap;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/ab_cpu.sh RATE PAYLOAD BOTH(0/1) REPS COMMAND... -- server CPU per relayed packet of
+# several avedge commands at one fixed rate, alternating so that they share the host's drift:
+# each COMMAND is run as `COMMAND serve -c CONFIG`, pinned to CPU 0, with `avedge bench` on CPU 1
+# (100 allocations, ChannelData, 3 s, the default latency budget). A COMMAND may be a wrapper
+# that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`.
+# Needs build/avedge (the generator); everything stays on 127.0.0.1.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -ge 5 ] || { sed -n '2,8p' "$0" >&2; exit 2; }
+RATE=$1 PAYLOAD=$2 BOTH=$3 REPS=$4
+shift 4
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+SECRET=$(openssl rand -hex 16)
+PORT=${AB_PORT:-34780}
+cat >"$DIR/avedge.toml" <<TOML
+[edge]
+realm = "bench.test"
+listen = ["udp://127.0.0.1:$PORT"]
+relay_ips = ["127.0.0.1"]
+relay_ports = "10000-29999"
+workers = 1
+[auth]
+secrets = ["$SECRET"]
+dev_credentials = false
+[peers]
+allow = ["127.0.0.0/8"]
+[quota]
+per_user = 1000
+per_ip = 1000
+[limits]
+challenges_per_second = 0
+[log]
+level = "warn"
+[admin]
+listen = "off"
+TOML
+flags=(-n 100 --payload "$PAYLOAD" --rate "$RATE" --duration 3 --json)
+[ "$BOTH" = 1 ] && flags+=(--both)
+tck=$(getconf CLK_TCK)
+field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
+for rep in $(seq 1 "$REPS"); do
+  for cmd in "$@"; do
+    taskset -c 0 "$cmd" serve -c "$DIR/avedge.toml" >"$DIR/server.log" 2>&1 &
+    pid=$!
+    sleep 0.5
+    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    line=$(taskset -c 1 "$ROOT/build/avedge" bench --server "127.0.0.1:$PORT" --peer-ip 127.0.0.1 \
+      --secret "$SECRET" "${flags[@]}" 2>/dev/null || true)
+    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    received=$(echo "$line" | field received)
+    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / $tck * 1e6 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss)"
+  done
+done
