@@ -145,6 +145,7 @@ void SendQueue::compose_unit(size_t u, size_t start, size_t count, size_t segmen
     unit_msgs_[u] = msgs_[members_[start]];
     return;
   }
+  coalesced_ += count;
   const size_t first = members_[start];
   for (size_t k = 0; k < count; ++k) {
     const Entry& e = entries_[members_[start + k]];
@@ -192,9 +193,6 @@ uint64_t SendQueue::flush() {
     if (r.broken) uring_.reset();  // from now on sendmmsg per socket
   }
   full += send_units_from(done);
-  for (size_t u = 0; u < units_; ++u) {
-    if (unit_[u].count > 1) coalesced_ += unit_[u].count;
-  }
   count_ = 0;
   used_ = 0;
   units_ = 0;

@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "net/net_stats.hpp"
-
 namespace avedge::net {
 
 #ifdef AVEDGE_HAVE_URING
@@ -68,7 +66,6 @@ UringSender::Result UringSender::send(const int* fds, msghdr* const* msgs, size_
   // io_uring_enter returns; reap whatever is there (late ones are reaped next time).
   io_uring_cqe* cqe = nullptr;
   while (io_uring_peek_cqe(ring, &cqe) == 0) {
-    if (cqe->res < 0 && send_buffer_full(-cqe->res)) ++r.full;
     const uint64_t tag = io_uring_cqe_get_data64(cqe);
     const size_t index = tag & 0xffffffffU;
     if (results != nullptr && (tag >> 32) == generation_ && index < n) results[index] = cqe->res;
@@ -87,7 +84,7 @@ UringSender::UringSender(std::unique_ptr<Ring> ring) : ring_(std::move(ring)) {}
 UringSender::~UringSender() = default;
 UringSender::Result UringSender::send(const int* /*fds*/, msghdr* const* /*msgs*/, size_t /*n*/,
                                       int* /*results*/) {
-  return Result{0, 0, true};
+  return Result{0, true};
 }
 
 #endif

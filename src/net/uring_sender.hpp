@@ -22,7 +22,6 @@ class UringSender {
 
   struct Result {
     size_t submitted = 0;  // the first `submitted` datagrams were handed to the kernel
-    uint64_t full = 0;     // of those, refused for a full send buffer (dropped)
     bool broken = false;   // the submission failed: send the rest yourself, drop this sender
   };
   // Sends msgs[i] on fds[i] for every i < n, at most `entries` (MSG_DONTWAIT: a UDP send
