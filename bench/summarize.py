@@ -15,6 +15,8 @@ ROWS = [
     ("maxpps_160_both", "max relayed packets/s <1% loss, 160 B, both ways", None),
     ("maxpps_1200_one", "max relayed packets/s <1% loss, 1200 B, one way", None),
     ("maxpps_1200_both", "max relayed packets/s <1% loss, 1200 B, both ways", None),
+    ("maxpps_160_one_w2", "two workers: max relayed packets/s <1% loss, 160 B, one way",
+     "maxpps_160_one"),
     ("cpu_us_20000", "server CPU µs per packet at 20k/s", None),
     ("cpu_us_100000", "server CPU µs per packet at 100k/s", None),
     ("p50_us_20000", "latency p50 µs at 20k/s", None),
@@ -101,11 +103,22 @@ def targets(med):
     if a is not None and c:
         check("allocation setup rate ≥ 3× coturn", f"{a / c:.2f}×", a >= 3 * c)
     a = m("rss_per_allocation")
-    check("RSS per held allocation ≤ 4 KB", f"{fmt(a)} B", a is not None and a <= 4096)
-    a, b = m("cpu_us_100000_w2"), m("cpu_us_100000")
-    if a is not None and b:
-        check("two workers: CPU per packet does not grow (≤ 1.1× one worker)", f"{a / b:.2f}×",
-              a <= 1.1 * b)
+    if a is not None:
+        check("RSS per held allocation ≤ 4 KB", f"{fmt(a)} B", a <= 4096)
+    # Two workers share CPU 0 here (CPU 1 is the generator's). At saturation that core is busy
+    # all the time, so CPU per packet is 1 / max packets/s: two workers costing more per packet
+    # than one (contention, a worse batch) would show as a lower maximum. At a fixed 100k/s the
+    # ratio also counts that each worker gets half the packets per wake-up, which would be the
+    # same on two cores; it is shown, not judged.
+    one, two = m("maxpps_160_one"), m("maxpps_160_one_w2")
+    fixed_one, fixed_two = m("cpu_us_100000"), m("cpu_us_100000_w2")
+    if one and two:
+        at_fixed = f"; {fixed_two / fixed_one:.2f}× at 100k/s" if fixed_one and fixed_two else ""
+        check("two workers: CPU per packet does not grow (≤ 1.1× one worker, at saturation)",
+              f"{one / two:.2f}×{at_fixed}", one <= 1.1 * two)
+    elif fixed_one and fixed_two:
+        check("two workers: CPU per packet does not grow (≤ 1.1× one worker, at 100k/s)",
+              f"{fixed_two / fixed_one:.2f}×", fixed_two <= 1.1 * fixed_one)
     return out
 
 

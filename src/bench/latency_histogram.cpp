@@ -9,16 +9,16 @@ namespace avedge::bench {
 unsigned LatencyHistogram::bucket_of(uint64_t ns) {
   if (ns < kSub) return static_cast<unsigned>(ns);
   const unsigned power = static_cast<unsigned>(std::bit_width(ns)) - 1;  // ns in [2^p, 2^(p+1))
-  const unsigned shift = power - 4;                                      // kSub = 2^4
+  const unsigned shift = power - kSubBits;
   const unsigned sub = static_cast<unsigned>((ns >> shift) - kSub);
-  return std::min((power - 3) * kSub + sub, kSub * kPowers - 1);
+  return std::min((power - kSubBits + 1) * kSub + sub, kSub * kPowers - 1);
 }
 
 uint64_t LatencyHistogram::upper_edge(unsigned bucket) {
   if (bucket < kSub) return bucket;
-  const unsigned power = bucket / kSub + 3;
+  const unsigned power = bucket / kSub + kSubBits - 1;
   const uint64_t sub = bucket % kSub;
-  const unsigned shift = power - 4;
+  const unsigned shift = power - kSubBits;
   return ((kSub + sub + 1) << shift) - 1;
 }
 

@@ -10,11 +10,11 @@ TEST(LatencyHistogram, EmptyIsZero) {
   EXPECT_EQ(h.quantile(0.5), 0U);
 }
 
-TEST(LatencyHistogram, QuantilesWithinSixPercent) {
+TEST(LatencyHistogram, QuantilesWithinOnePercent) {
   LatencyHistogram h;
   for (uint64_t i = 1; i <= 100'000; ++i) h.add(i * 1000);  // 1 µs .. 100 ms, uniform
   const auto near = [](uint64_t got, double want) {
-    return static_cast<double>(got) >= want * 0.999 && static_cast<double>(got) <= want * 1.07;
+    return static_cast<double>(got) >= want * 0.999 && static_cast<double>(got) <= want * 1.008;
   };
   EXPECT_TRUE(near(h.quantile(0.5), 50e6)) << h.quantile(0.5);
   EXPECT_TRUE(near(h.quantile(0.99), 99e6)) << h.quantile(0.99);
@@ -26,10 +26,10 @@ TEST(LatencyHistogram, QuantilesWithinSixPercent) {
 
 TEST(LatencyHistogram, SmallValuesAreExact) {
   LatencyHistogram h;
-  for (uint64_t v : {3, 7, 15, 16, 31}) h.add(v);
+  for (uint64_t v : {3, 7, 15, 16, 127}) h.add(v);
   EXPECT_EQ(h.quantile(0.2), 3U);
   EXPECT_EQ(h.quantile(0.6), 15U);
-  EXPECT_EQ(h.quantile(1.0), 31U);
+  EXPECT_EQ(h.quantile(1.0), 127U);
 }
 
 TEST(LatencyHistogram, HugeValuesStayInTheLastBucket) {
