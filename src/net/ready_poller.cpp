@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -32,6 +33,11 @@ constexpr uint64_t kWakeTag = 1;
 
 [[noreturn]] void fail(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
+}
+
+template <typename Fds>
+auto find_fd(Fds& fds, int fd) {
+  return std::find_if(fds.begin(), fds.end(), [fd](const auto& e) { return e.first == fd; });
 }
 
 void add_to(int epfd, int fd, uint64_t tag) {
@@ -70,6 +76,7 @@ ReadyPoller::ReadyPoller(asio::io_context& io) {
 }
 
 ReadyPoller::~ReadyPoller() {
+  multishot_.reset();  // its poll holds the epoll set
   close(wake_fd_);
   close(epoll_fd_);
 }
@@ -78,7 +85,32 @@ void ReadyPoller::add(int fd, Handler& h) {
   add_to(epoll_fd_, fd, reinterpret_cast<uint64_t>(&h));
 }
 
+void ReadyPoller::add_receiver(int fd, Handler& h, MultishotReceiver::Handler& r) {
+  // Created here, on the thread that waits (a worker's own; its listeners start in its run()):
+  // the kernel notifies the thread that created a ring when the ring is torn down, which would
+  // end a blocking call with a timeout of the thread that destroys the worker with EINTR.
+  if (!multishot_tried_) {
+    multishot_tried_ = true;
+    multishot_ = MultishotReceiver::create(epoll_fd_);
+  }
+  if (multishot_ && multishot_->add(fd, r)) {
+    multishot_fds_.emplace_back(fd, &h);
+    return;
+  }
+  add(fd, h);
+}
+
+bool ReadyPoller::receives_multishot(int fd) const {
+  return find_fd(multishot_fds_, fd) != multishot_fds_.end();
+}
+
 void ReadyPoller::remove(int fd) {
+  const auto it = find_fd(multishot_fds_, fd);
+  if (it != multishot_fds_.end()) {
+    multishot_->remove(fd);
+    multishot_fds_.erase(it);
+    return;
+  }
   epoll_event ev{};
   (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &ev);
 }
@@ -89,6 +121,20 @@ void ReadyPoller::wake() {
 }
 
 bool ReadyPoller::wait(int timeout_ms) {
+  if (!multishot_) return wait_epoll(timeout_ms);
+  // The epoll set (relay sockets, asio, the wake-up) is one of the things the ring waits for.
+  const bool epoll_ready = multishot_->wait(timeout_ms);
+  for (const int fd : multishot_->take_fallbacks()) {
+    const auto it = find_fd(multishot_fds_, fd);
+    if (it == multishot_fds_.end()) continue;
+    Handler* h = it->second;
+    multishot_fds_.erase(it);
+    add(fd, *h);
+  }
+  return epoll_ready && wait_epoll(0);
+}
+
+bool ReadyPoller::wait_epoll(int timeout_ms) {
   const int n = epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
   bool asio_ready = false;
   for (int i = 0; i < n; ++i) {

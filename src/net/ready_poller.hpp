@@ -11,8 +11,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include <asio.hpp>
+
+#include "net/multishot_receiver.hpp"
 
 namespace avedge::net {
 
@@ -37,19 +42,30 @@ class ReadyPoller {
   // `h` must outlive the registration; a handler removed or closed while a wait's events are
   // being handed out must stay alive until that wait returns (RelaySockets retires them).
   void add(int fd, Handler& h);  // throws std::system_error
+  // A listening socket: received by the kernel while the worker waits (MultishotReceiver,
+  // decision 0011) where this kernel offers it, else as add(fd, h). Throws std::system_error.
+  void add_receiver(int fd, Handler& h, MultishotReceiver::Handler& r);
   void remove(int fd);
+  // True while `fd` is received through the multishot receiver (tests, logs).
+  [[nodiscard]] bool receives_multishot(int fd) const;
 
   // Any thread: the current or next wait returns, reporting asio as ready.
   void wake();
 
   // Blocks up to timeout_ms (-1: no limit) until something is ready; calls on_readable of every
-  // ready socket. Returns true when asio has something to do (run io_context::poll()).
+  // ready socket (on_received with the datagrams of multishot ones). Returns true when asio has
+  // something to do (run io_context::poll()).
   bool wait(int timeout_ms);
 
  private:
+  bool wait_epoll(int timeout_ms);
+
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::array<epoll_event, 128> events_;  // filled by each wait; not cleared on the hot path
+  std::unique_ptr<MultishotReceiver> multishot_;         // null: every socket waits in epoll
+  bool multishot_tried_ = false;  // created by the first add_receiver
+  std::vector<std::pair<int, Handler*>> multishot_fds_;  // for a fallback to epoll
 };
 
 }  // namespace avedge::net

@@ -33,9 +33,8 @@ int RecvBatch::receive(int fd) {
   return n;
 }
 
-std::optional<uint32_t> RecvBatch::rx_queue_drops(size_t i) const {
-  msghdr* h = const_cast<msghdr*>(&msgs_[i].msg_hdr);  // CMSG_ macros take non-const
-  for (cmsghdr* c = CMSG_FIRSTHDR(h); c != nullptr; c = CMSG_NXTHDR(h, c)) {
+std::optional<uint32_t> cmsg_rx_queue_drops(msghdr& h) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
       uint32_t total = 0;
       std::memcpy(&total, CMSG_DATA(c), sizeof total);
@@ -45,16 +44,8 @@ std::optional<uint32_t> RecvBatch::rx_queue_drops(size_t i) const {
   return std::nullopt;
 }
 
-std::optional<uint32_t> RecvBatch::rx_queue_drops_of_batch(size_t n) const {
-  for (size_t i = n; i > 0; --i) {
-    if (auto t = rx_queue_drops(i - 1)) return t;
-  }
-  return std::nullopt;
-}
-
-std::optional<IpAddress> RecvBatch::destination(size_t i) const {
-  msghdr* h = const_cast<msghdr*>(&msgs_[i].msg_hdr);  // CMSG_ macros take non-const
-  for (cmsghdr* c = CMSG_FIRSTHDR(h); c != nullptr; c = CMSG_NXTHDR(h, c)) {
+std::optional<IpAddress> cmsg_destination(msghdr& h) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo info{};
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
@@ -69,6 +60,21 @@ std::optional<IpAddress> RecvBatch::destination(size_t i) const {
     }
   }
   return std::nullopt;
+}
+
+std::optional<uint32_t> RecvBatch::rx_queue_drops(size_t i) const {
+  return cmsg_rx_queue_drops(const_cast<msghdr&>(msgs_[i].msg_hdr));
+}
+
+std::optional<uint32_t> RecvBatch::rx_queue_drops_of_batch(size_t n) const {
+  for (size_t i = n; i > 0; --i) {
+    if (auto t = rx_queue_drops(i - 1)) return t;
+  }
+  return std::nullopt;
+}
+
+std::optional<IpAddress> RecvBatch::destination(size_t i) const {
+  return cmsg_destination(const_cast<msghdr&>(msgs_[i].msg_hdr));
 }
 
 }  // namespace avedge::net

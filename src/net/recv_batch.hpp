@@ -14,6 +14,12 @@
 
 namespace avedge::net {
 
+// What the control messages of one received datagram say (CMSG_ macros take a non-const
+// header): the destination address from IP_PKTINFO / IPV6_PKTINFO, and the socket's running
+// total of receive-queue drops from SO_RXQ_OVFL. Shared by recvmmsg and io_uring receives.
+std::optional<IpAddress> cmsg_destination(msghdr& h);
+std::optional<uint32_t> cmsg_rx_queue_drops(msghdr& h);
+
 class RecvBatch {
  public:
   static constexpr size_t kCount = 32;

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 
 #include "net/endpoint_conv.hpp"
@@ -52,7 +53,7 @@ UdpListener::~UdpListener() {
 }
 
 void UdpListener::start() {
-  poller_.add(fd_, *this);
+  poller_.add_receiver(fd_, *this, *this);
   started_ = true;
 }
 
@@ -62,30 +63,44 @@ bool UdpListener::serves(const Endpoint& server) const {
 }
 
 void UdpListener::on_readable() {
+  std::array<MultishotReceiver::Datagram, RecvBatch::kCount> run;
   for (int round = 0; round < kMaxRoundsPerWake; ++round) {
     const int n = batch_.receive(fd_);
     if (n <= 0) break;
-    sink_.begin_batch();
-    if (auto total = batch_.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
-      if (const uint32_t d = overflow_.update(*total)) {
-        sink_.on_socket_drops(SocketDrop::RxQueueOverflow, d);
-      }
+    size_t count = 0;
+    for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+      if (batch_.truncated(i)) continue;
+      run[count++] = MultishotReceiver::Datagram{batch_.data(i), batch_.from(i),
+                                                 wildcard_ ? batch_.destination(i) : std::nullopt};
     }
-    for (int i = 0; i < n; ++i) {
-      const auto idx = static_cast<size_t>(i);
-      if (batch_.truncated(idx)) continue;
-      auto from = Endpoint::from_sockaddr(batch_.from(idx));
-      if (!from) continue;
-      Endpoint server = local_;
-      if (wildcard_) {
-        if (auto dst = batch_.destination(idx)) server.ip = *dst;
-      }
-      const turn::ClientTuple t{turn::Transport::Udp, *from, server, 0};
-      sink_.on_client_packet(t, batch_.data(idx));
-    }
+    deliver({run.data(), count}, batch_.rx_queue_drops_of_batch(static_cast<size_t>(n)));
     if (static_cast<size_t>(n) < RecvBatch::kCount) break;
   }
   sink_.end_drain();
+}
+
+void UdpListener::on_received(std::span<const MultishotReceiver::Datagram> datagrams,
+                              std::optional<uint32_t> rx_queue_drops) {
+  deliver(datagrams, rx_queue_drops);
+  sink_.end_drain();
+}
+
+void UdpListener::deliver(std::span<const MultishotReceiver::Datagram> datagrams,
+                          std::optional<uint32_t> rx_queue_drops) {
+  sink_.begin_batch();
+  if (rx_queue_drops) {
+    if (const uint32_t d = overflow_.update(*rx_queue_drops)) {
+      sink_.on_socket_drops(SocketDrop::RxQueueOverflow, d);
+    }
+  }
+  for (const auto& d : datagrams) {
+    auto from = Endpoint::from_sockaddr(d.from);
+    if (!from) continue;
+    Endpoint server = local_;
+    if (wildcard_ && d.destination) server.ip = *d.destination;
+    const turn::ClientTuple t{turn::Transport::Udp, *from, server, 0};
+    sink_.on_client_packet(t, d.data);
+  }
 }
 
 void UdpListener::send(const Endpoint& from, const Endpoint& to, std::span<const uint8_t> bytes) {

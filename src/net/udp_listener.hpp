@@ -1,5 +1,6 @@
 // One UDP listening socket of a worker (SO_REUSEPORT): registered on the worker's ReadyPoller,
-// drains with recvmmsg when readable, hands each datagram to the sink, and queues answers on the
+// which receives its datagrams while waiting (io_uring multishot, decision 0011) or reports it
+// readable to be drained with recvmmsg; hands each datagram to the sink, and queues answers on the
 // worker's SendQueue (sent in one sendmmsg at the end of the worker's turn).
 #pragma once
 
@@ -13,7 +14,7 @@
 
 namespace avedge::net {
 
-class UdpListener final : public ReadyPoller::Handler {
+class UdpListener final : public ReadyPoller::Handler, public MultishotReceiver::Handler {
  public:
   // Binds; throws std::system_error when the address cannot be bound.
   UdpListener(asio::io_context& io, ReadyPoller& poller, const Endpoint& bind_to, RecvBatch& batch,
@@ -35,6 +36,11 @@ class UdpListener final : public ReadyPoller::Handler {
 
  private:
   void on_readable() override;
+  void on_received(std::span<const MultishotReceiver::Datagram> datagrams,
+                   std::optional<uint32_t> rx_queue_drops) override;
+  // One batch to the sink (without end_drain).
+  void deliver(std::span<const MultishotReceiver::Datagram> datagrams,
+               std::optional<uint32_t> rx_queue_drops);
 
   ReadyPoller& poller_;
   int fd_ = -1;

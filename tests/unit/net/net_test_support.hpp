@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -97,6 +98,17 @@ inline std::optional<Endpoint> mapped_address(std::span<const uint8_t> response,
   const stun::Attribute* a = m.find(stun::attr::XorMappedAddress);
   if (a == nullptr) return std::nullopt;
   return stun::decode_xor_address(*a, m.tid);
+}
+
+// Every thread that created or entered an io_uring is sent a task_work notification when the
+// ring is torn down, which ends a blocking call with a timeout it is in (a recv with
+// SO_RCVTIMEO) with EINTR. A worker's multishot ring is created and entered by its own thread
+// only. A test that drives a ReadyPoller itself does it on a thread of its own, which ends
+// before the ring does, so that the test thread's later blocking calls are not interrupted.
+template <typename Body>
+void on_own_thread(Body body) {
+  std::thread t(body);
+  t.join();
 }
 
 inline int udp_socket() {

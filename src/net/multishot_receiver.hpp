@@ -1,0 +1,65 @@
+// Datagrams of a worker's listening sockets received by the kernel while the worker waits
+// (issue 7, decision 0011): one io_uring with a multishot RECVMSG armed on each listening
+// socket, its buffers taken from a provided-buffer ring, and a poll on the worker's epoll set
+// (relay sockets, asio, the wake-up eventfd). One io_uring_enter both waits and hands over the
+// datagrams that arrived: the recvmmsg after epoll_wait disappears from the listening sockets'
+// path, which is every client → peer datagram.
+//
+// Needs io_uring with multishot receive and provided-buffer rings (Linux 6.0). create() returns
+// nullptr where they are missing or refused (seccomp, io_uring_disabled); a socket whose receive
+// the kernel ends with an error is handed back (take_fallbacks) to be read the epoll way.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/address.hpp"
+
+namespace avedge::net {
+
+class MultishotReceiver {
+ public:
+  struct Datagram {
+    std::span<const uint8_t> data;
+    const sockaddr* from = nullptr;
+    std::optional<IpAddress> destination;  // IP_PKTINFO / IPV6_PKTINFO, when asked for
+  };
+
+  class Handler {
+   public:
+    // A run of up to kRun datagrams of one socket, in arrival order. `rx_queue_drops`: the
+    // socket's latest SO_RXQ_OVFL total among them. The bytes are valid only during the call.
+    virtual void on_received(std::span<const Datagram> datagrams,
+                             std::optional<uint32_t> rx_queue_drops) = 0;
+
+   protected:
+    ~Handler() = default;
+  };
+
+  static constexpr size_t kRun = 32;
+
+  // watch_fd: a descriptor whose readability also ends a wait (the worker's epoll set).
+  // nullptr when this kernel or environment offers no multishot receive, or when the
+  // environment variable AVEDGE_MULTISHOT is "0".
+  static std::unique_ptr<MultishotReceiver> create(int watch_fd);
+  virtual ~MultishotReceiver() = default;
+
+  // Arms the receive on `fd`; `h` must outlive remove(fd). False when no more sockets fit.
+  virtual bool add(int fd, Handler& h) = 0;
+  // No datagram of `fd` reaches its handler afterwards; the receive is cancelled by the next
+  // wait (the socket stays open in the kernel until then) or when the receiver is destroyed.
+  virtual void remove(int fd) = 0;
+  // Blocks up to timeout_ms (-1: no limit) until a datagram arrives or watch_fd is readable;
+  // hands every arrived datagram to its handler. True when watch_fd is readable.
+  virtual bool wait(int timeout_ms) = 0;
+  // Sockets whose receive the kernel ended with an error since the last call; they are no
+  // longer armed and should be read some other way.
+  virtual std::vector<int> take_fallbacks() = 0;
+};
+
+}  // namespace avedge::net
