@@ -49,7 +49,11 @@ class UringMultishotReceiver final : public MultishotReceiver {
 
   bool init() {
     io_uring_params p{};
-    p.flags = IORING_SETUP_CQSIZE;
+    // Deferred task work (Linux 6.1): the kernel takes datagrams into the buffers only when the
+    // worker enters the ring to wait. Without it every arrival would interrupt the worker
+    // wherever it is, the latency budget's sleep included, and undo the batching (decision 0007).
+    // It requires a single submitter: the worker's thread, which creates the ring.
+    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
     p.cq_entries = 2 * kBuffers;
     if (io_uring_queue_init_params(64, &ring_, &p) != 0) return false;
     ring_ready_ = true;

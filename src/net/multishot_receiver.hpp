@@ -5,7 +5,8 @@
 // datagrams that arrived: the recvmmsg after epoll_wait disappears from the listening sockets'
 // path, which is every client → peer datagram.
 //
-// Needs io_uring with multishot receive and provided-buffer rings (Linux 6.0). create() returns
+// Needs io_uring with multishot receive, provided-buffer rings and deferred task work (Linux
+// 6.1); create it on the thread that waits, the only one that may submit to it. create() returns
 // nullptr where they are missing or refused (seccomp, io_uring_disabled); a socket whose receive
 // the kernel ends with an error is handed back (take_fallbacks) to be read the epoll way.
 #pragma once
