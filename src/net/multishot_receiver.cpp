@@ -27,6 +27,7 @@ constexpr size_t kPayload = 65536;  // the largest UDP payload fits: no truncati
 constexpr size_t kBufferSize = sizeof(io_uring_recvmsg_out) + kName + kControl + kPayload;
 constexpr uint16_t kGroup = 0;
 constexpr unsigned kMaxSockets = 64;
+constexpr int kMaxExtraRounds = 8;  // as many recvmmsg rounds as a socket gets per wake-up
 // Tags of what is not a socket's receive (LIBURING_UDATA_TIMEOUT, ~0, is liburing's own).
 constexpr uint64_t kWatchTag = ~uint64_t{0} - 1;
 constexpr uint64_t kCancelTag = ~uint64_t{0} - 2;
@@ -119,7 +120,15 @@ class UringMultishotReceiver final : public MultishotReceiver {
       io_uring_cqe* cqe = nullptr;
       (void)io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
     }
-    return drain();  // -ETIME, -EINTR: whatever completed is still taken
+    bool watch_ready = drain();  // -ETIME, -EINTR: whatever completed is still taken
+    // Deferred task work may stop once the wait has its one completion, leaving datagrams the
+    // kernel has already been told about for the next turn (a latency budget later). Take them
+    // now: a non-blocking enter runs the rest of that work.
+    for (int round = 0; round < kMaxExtraRounds && drained_datagrams_ > 0; ++round) {
+      if (io_uring_get_events(&ring_) < 0 || io_uring_cq_ready(&ring_) == 0) break;
+      watch_ready = drain() || watch_ready;
+    }
+    return watch_ready;
   }
 
   std::vector<int> take_fallbacks() override { return std::exchange(fallbacks_, {}); }
@@ -187,6 +196,7 @@ class UringMultishotReceiver final : public MultishotReceiver {
   // Every completion: datagrams to their handlers in runs per socket, then the buffers back.
   bool drain() {
     bool watch_ready = false;
+    drained_datagrams_ = 0;
     unsigned seen = 0;
     unsigned head = 0;
     io_uring_cqe* cqe = nullptr;
@@ -217,6 +227,7 @@ class UringMultishotReceiver final : public MultishotReceiver {
       }
       if (s == nullptr || !has_buffer || cqe->res <= 0) continue;
       collect(*s, buffer(id), static_cast<unsigned>(cqe->res));
+      ++drained_datagrams_;
     }
     flush_run();
     io_uring_cq_advance(&ring_, seen);
@@ -263,6 +274,7 @@ class UringMultishotReceiver final : public MultishotReceiver {
   std::vector<int> fallbacks_;
   std::array<uint16_t, kBuffers> used_{};
   unsigned used_count_ = 0;
+  unsigned drained_datagrams_ = 0;  // by the last drain()
   std::array<Datagram, kRun> run_{};
   size_t run_count_ = 0;
   Handler* run_handler_ = nullptr;
