@@ -107,7 +107,7 @@ class UringMultishotReceiver final : public MultishotReceiver {
     }
   }
 
-  bool wait(int timeout_ms) override {
+  bool wait(int timeout_ms, bool take_pending) override {
     if (!watch_armed_) arm_watch();
     for (unsigned i = 0; i < kMaxSockets; ++i) {
       if (slots_[i].handler != nullptr && slots_[i].rearm) arm(i);
@@ -124,7 +124,8 @@ class UringMultishotReceiver final : public MultishotReceiver {
     // Deferred task work may stop once the wait has its one completion, leaving datagrams the
     // kernel has already been told about for the next turn (a latency budget later). Take them
     // now: a non-blocking enter runs the rest of that work.
-    for (int round = 0; round < kMaxExtraRounds && drained_datagrams_ > 0; ++round) {
+    for (int round = 0; take_pending && round < kMaxExtraRounds && drained_datagrams_ > 0;
+         ++round) {
       if (io_uring_get_events(&ring_) < 0 || io_uring_cq_ready(&ring_) == 0) break;
       watch_ready = drain() || watch_ready;
     }

@@ -57,7 +57,10 @@ class MultishotReceiver {
   virtual void remove(int fd) = 0;
   // Blocks up to timeout_ms (-1: no limit) until a datagram arrives or watch_fd is readable;
   // hands every arrived datagram to its handler. True when watch_fd is readable.
-  virtual bool wait(int timeout_ms) = 0;
+  // take_pending: also take, with non-blocking enters, the datagrams whose deferred receive the
+  // kernel had not run when the wait returned. Worth a system call when the caller sleeps
+  // between waits (a latency budget); otherwise the next wait takes them at once.
+  virtual bool wait(int timeout_ms, bool take_pending) = 0;
   // Sockets whose receive the kernel ended with an error since the last call; they are no
   // longer armed and should be read some other way.
   virtual std::vector<int> take_fallbacks() = 0;

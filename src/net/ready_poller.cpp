@@ -123,7 +123,7 @@ void ReadyPoller::wake() {
 bool ReadyPoller::wait(int timeout_ms) {
   if (!multishot_) return wait_epoll(timeout_ms);
   // The epoll set (relay sockets, asio, the wake-up) is one of the things the ring waits for.
-  const bool epoll_ready = multishot_->wait(timeout_ms);
+  const bool epoll_ready = multishot_->wait(timeout_ms, sleeps_between_waits_);
   for (const int fd : multishot_->take_fallbacks()) {
     const auto it = find_fd(multishot_fds_, fd);
     if (it == multishot_fds_.end()) continue;

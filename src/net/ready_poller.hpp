@@ -56,6 +56,9 @@ class ReadyPoller {
   // ready socket (on_received with the datagrams of multishot ones). Returns true when asio has
   // something to do (run io_context::poll()).
   bool wait(int timeout_ms);
+  // True when the caller sleeps between waits (a latency budget): a wait then also takes the
+  // datagrams the kernel had not finished receiving when it returned (MultishotReceiver).
+  void set_sleeps_between_waits(bool sleeps) { sleeps_between_waits_ = sleeps; }
 
  private:
   bool wait_epoll(int timeout_ms);
@@ -63,8 +66,9 @@ class ReadyPoller {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::array<epoll_event, 128> events_;  // filled by each wait; not cleared on the hot path
-  std::unique_ptr<MultishotReceiver> multishot_;         // null: every socket waits in epoll
-  bool multishot_tried_ = false;  // created by the first add_receiver
+  std::unique_ptr<MultishotReceiver> multishot_;  // null: every socket waits in epoll
+  bool multishot_tried_ = false;                  // created by the first add_receiver
+  bool sleeps_between_waits_ = true;
   std::vector<std::pair<int, Handler*>> multishot_fds_;  // for a fallback to epoll
 };
 

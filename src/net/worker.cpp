@@ -83,6 +83,7 @@ void Worker::run() {
     spdlog::debug("worker {}: no io_uring; relay sends go out one sendmmsg per socket", index_);
   }
   timespec budget{};
+  poller_.set_sleeps_between_waits(latency_budget_.count() > 0);
   if (latency_budget_.count() > 0) {
     // Wake up on time: the default timer slack (50 µs) would stretch every sleep.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);

@@ -109,10 +109,15 @@ TEST(MultishotReceiver, ListenerDatagramsArriveInOrderWithTheirSource) {
 
 // More datagrams waiting than the receiver has buffers (256): the kernel ends the receive when
 // it runs out (ENOBUFS), and it is armed again once the buffers are back; nothing is lost.
-TEST(MultishotReceiver, MoreDatagramsThanBuffersAllArrive) {
+// Both ways a worker waits: with a latency budget (pending receives taken in the same wait)
+// and without (left for the next wait).
+class MultishotReceiverBothWays : public ::testing::TestWithParam<bool> {};
+
+TEST_P(MultishotReceiverBothWays, MoreDatagramsThanBuffersAllArrive) {
   on_own_thread([&] {
     if (!multishot_available()) GTEST_SKIP() << "no io_uring multishot receive here";
     Rig rig;
+    rig.poller.set_sleeps_between_waits(GetParam());
     const int client = udp_socket();
     constexpr int kCount = 1000;
     for (int i = 0; i < kCount; ++i) send_text(client, rig.listener.local(), std::to_string(i));
@@ -124,6 +129,9 @@ TEST(MultishotReceiver, MoreDatagramsThanBuffersAllArrive) {
     ::close(client);
   });
 }
+
+INSTANTIATE_TEST_SUITE_P(Waits, MultishotReceiverBothWays, ::testing::Values(true, false),
+                         [](const auto& p) { return p.param ? "Budget" : "NoBudget"; });
 
 // A wildcard listener learns each datagram's destination from IP_PKTINFO in the control
 // messages the kernel wrote into the provided buffer.
