@@ -38,17 +38,6 @@ struct RecordingSink : PacketSink {
   int drains = 0;
 };
 
-// Reads one datagram per call (an epoll-watched socket next to the multishot ones).
-struct OneDatagramReader final : ReadyPoller::Handler {
-  explicit OneDatagramReader(int f) : fd(f) {}
-  void on_readable() override {
-    char buf[64];
-    if (::recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) ++read;
-  }
-  int fd;
-  int read = 0;
-};
-
 void send_text(int from, const Endpoint& to, const std::string& text) {
   sockaddr_storage ss{};
   const unsigned len = to.to_sockaddr(ss);

@@ -22,6 +22,7 @@
 #include "config/self_signed_cert.hpp"
 #include "core/address.hpp"
 #include "core/crypto.hpp"
+#include "net/ready_poller.hpp"
 #include "wire/stun_builder.hpp"
 #include "wire/stun_message.hpp"
 
@@ -110,6 +111,17 @@ void on_own_thread(Body body) {
   std::thread t(body);
   t.join();
 }
+
+// Reads one datagram per call, so a test can leave some unread.
+struct OneDatagramReader final : ReadyPoller::Handler {
+  explicit OneDatagramReader(int f) : fd(f) {}
+  void on_readable() override {
+    char buf[64];
+    if (::recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) ++read;
+  }
+  int fd;
+  int read = 0;
+};
 
 inline int udp_socket() {
   const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);

@@ -10,17 +10,6 @@
 namespace avedge::net {
 namespace {
 
-// Reads one datagram per call, so a test can leave some unread.
-struct OneDatagramReader final : ReadyPoller::Handler {
-  explicit OneDatagramReader(int f) : fd(f) {}
-  void on_readable() override {
-    char buf[64];
-    if (::recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) ++read;
-  }
-  int fd;
-  int read = 0;
-};
-
 // asio's reactor signals itself once when it starts: let it take that, so that the tests see
 // only what they cause (io_context::poll() runs the reactor only while there is work).
 void settle(asio::io_context& io) {
@@ -42,7 +31,7 @@ TEST(ReadyPoller, ReportsAReadableSocketUntilItIsDrained) {
   settle(io);
   const int sock = testing::udp_socket();
   const int peer = testing::udp_socket();
-  OneDatagramReader reader(sock);
+  testing::OneDatagramReader reader(sock);
   poller.add(sock, reader);
   EXPECT_FALSE(poller.wait(0));
   EXPECT_EQ(reader.read, 0);
