@@ -246,12 +246,13 @@ class UringMultishotReceiver final : public MultishotReceiver {
     msghdr control{};
     control.msg_control = reinterpret_cast<uint8_t*>(io_uring_recvmsg_name(o)) + kName;
     control.msg_controllen = o->controllen;
-    if (auto d = cmsg_rx_queue_drops(control)) run_drops_ = d;
+    const ReceivedControl received = read_control(control);
+    if (received.rx_queue_drops) run_drops_ = received.rx_queue_drops;
     Datagram& d = run_[run_count_++];
     d.data = {static_cast<const uint8_t*>(io_uring_recvmsg_payload(o, &shape_)),
               io_uring_recvmsg_payload_length(o, static_cast<int>(len), &shape_)};
     d.from = static_cast<const sockaddr*>(io_uring_recvmsg_name(o));
-    d.destination = cmsg_destination(control);
+    d.destination = received.destination;
   }
 
   void flush_run() {

@@ -33,37 +33,30 @@ int RecvBatch::receive(int fd) {
   return n;
 }
 
-std::optional<uint32_t> cmsg_rx_queue_drops(msghdr& h) {
+ReceivedControl read_control(msghdr& h) {
+  ReceivedControl out;
   for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
       uint32_t total = 0;
       std::memcpy(&total, CMSG_DATA(c), sizeof total);
-      return total;
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<IpAddress> cmsg_destination(msghdr& h) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      out.rx_queue_drops = total;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo info{};
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      return IpAddress::v4(ntohl(info.ipi_addr.s_addr));
-    }
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      out.destination = IpAddress::v4(ntohl(info.ipi_addr.s_addr));
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
       in6_pktinfo info{};
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
       std::array<uint8_t, 16> b{};
       std::memcpy(b.data(), &info.ipi6_addr, 16);
-      return IpAddress::v6(b);
+      out.destination = IpAddress::v6(b);
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 std::optional<uint32_t> RecvBatch::rx_queue_drops(size_t i) const {
-  return cmsg_rx_queue_drops(const_cast<msghdr&>(msgs_[i].msg_hdr));
+  return read_control(const_cast<msghdr&>(msgs_[i].msg_hdr)).rx_queue_drops;
 }
 
 std::optional<uint32_t> RecvBatch::rx_queue_drops_of_batch(size_t n) const {
@@ -74,7 +67,7 @@ std::optional<uint32_t> RecvBatch::rx_queue_drops_of_batch(size_t n) const {
 }
 
 std::optional<IpAddress> RecvBatch::destination(size_t i) const {
-  return cmsg_destination(const_cast<msghdr&>(msgs_[i].msg_hdr));
+  return read_control(const_cast<msghdr&>(msgs_[i].msg_hdr)).destination;
 }
 
 }  // namespace avedge::net

@@ -14,11 +14,13 @@
 
 namespace avedge::net {
 
-// What the control messages of one received datagram say (CMSG_ macros take a non-const
-// header): the destination address from IP_PKTINFO / IPV6_PKTINFO, and the socket's running
-// total of receive-queue drops from SO_RXQ_OVFL. Shared by recvmmsg and io_uring receives.
-std::optional<IpAddress> cmsg_destination(msghdr& h);
-std::optional<uint32_t> cmsg_rx_queue_drops(msghdr& h);
+// What the control messages of one received datagram say, read in one pass (CMSG_ macros take
+// a non-const header). Shared by recvmmsg and io_uring receives.
+struct ReceivedControl {
+  std::optional<IpAddress> destination;    // IP_PKTINFO / IPV6_PKTINFO
+  std::optional<uint32_t> rx_queue_drops;  // the socket's running total, SO_RXQ_OVFL
+};
+ReceivedControl read_control(msghdr& h);
 
 class RecvBatch {
  public:
