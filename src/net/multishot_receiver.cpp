@@ -108,28 +108,17 @@ class UringMultishotReceiver final : public MultishotReceiver {
   }
 
   bool wait(int timeout_ms, bool take_pending) override {
-    if (!watch_armed_) arm_watch();
-    for (unsigned i = 0; i < kMaxSockets; ++i) {
-      if (slots_[i].handler != nullptr && slots_[i].rearm) arm(i);
-    }
+    prepare();
     if (timeout_ms < 0) {
       (void)io_uring_submit_and_wait(&ring_, 1);
-    } else {
-      __kernel_timespec ts{timeout_ms / 1000,
-                           static_cast<long long>(timeout_ms % 1000) * 1'000'000};
-      io_uring_cqe* cqe = nullptr;
-      (void)io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+      return take(take_pending);
     }
-    bool watch_ready = drain();  // -ETIME, -EINTR: whatever completed is still taken
-    // Deferred task work may stop once the wait has its one completion, leaving datagrams the
-    // kernel has already been told about for the next turn (a latency budget later). Take them
-    // now: a non-blocking enter runs the rest of that work.
-    for (int round = 0; take_pending && round < kMaxExtraRounds && drained_datagrams_ > 0;
-         ++round) {
-      if (io_uring_get_events(&ring_) < 0 || io_uring_cq_ready(&ring_) == 0) break;
-      watch_ready = drain() || watch_ready;
-    }
-    return watch_ready;
+    return enter(1, std::chrono::milliseconds(timeout_ms), take_pending);
+  }
+
+  bool gather(std::chrono::nanoseconds window, unsigned want) override {
+    prepare();
+    return enter(want, window, true);
   }
 
   std::vector<int> take_fallbacks() override { return std::exchange(fallbacks_, {}); }
@@ -182,6 +171,37 @@ class UringMultishotReceiver final : public MultishotReceiver {
     sqe->buf_group = kGroup;
     io_uring_sqe_set_data64(sqe, tag_of(i));
     slots_[i].rearm = false;
+  }
+
+  // What every wait submits with it: the watch and the sockets' receives not yet armed.
+  void prepare() {
+    if (!watch_armed_) arm_watch();
+    for (unsigned i = 0; i < kMaxSockets; ++i) {
+      if (slots_[i].handler != nullptr && slots_[i].rearm) arm(i);
+    }
+  }
+
+  // Blocks until `want` completions are ready or `limit` has passed (-ETIME, and -EINTR, leave
+  // whatever completed to be taken).
+  bool enter(unsigned want, std::chrono::nanoseconds limit, bool take_pending) {
+    const auto ns = limit.count();
+    __kernel_timespec ts{ns / 1'000'000'000, ns % 1'000'000'000};
+    io_uring_cqe* cqe = nullptr;
+    (void)io_uring_submit_and_wait_timeout(&ring_, &cqe, want, &ts, nullptr);
+    return take(take_pending);
+  }
+
+  bool take(bool take_pending) {
+    bool watch_ready = drain();
+    // Deferred task work may stop once the wait has its completions, leaving datagrams the
+    // kernel has already been told about for the next turn (a latency budget later). Take them
+    // now: a non-blocking enter runs the rest of that work.
+    for (int round = 0; take_pending && round < kMaxExtraRounds && drained_datagrams_ > 0;
+         ++round) {
+      if (io_uring_get_events(&ring_) < 0 || io_uring_cq_ready(&ring_) == 0) break;
+      watch_ready = drain() || watch_ready;
+    }
+    return watch_ready;
   }
 
   // One-shot, re-armed per wait: a poll checks readiness when it is armed, so what the epoll

@@ -13,6 +13,7 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +62,12 @@ class MultishotReceiver {
   // kernel had not run when the wait returned. Worth a system call when the caller sleeps
   // between waits (a latency budget); otherwise the next wait takes them at once.
   virtual bool wait(int timeout_ms, bool take_pending) = 0;
+  // A latency budget's wait (decision 0012): blocks until `want` completions are ready (full
+  // runs of datagrams) or `window` has passed, whichever is first, then takes everything that
+  // arrived as wait(…, true) does. Returns early only for a full batch: readiness of watch_fd
+  // and single datagrams wait for the window, as they would during a sleep. One system call
+  // where a sleep followed by a wait took two.
+  virtual bool gather(std::chrono::nanoseconds window, unsigned want) = 0;
   // Sockets whose receive the kernel ended with an error since the last call; they are no
   // longer armed and should be read some other way.
   virtual std::vector<int> take_fallbacks() = 0;

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,7 +124,22 @@ void ReadyPoller::wake() {
 bool ReadyPoller::wait(int timeout_ms) {
   if (!multishot_) return wait_epoll(timeout_ms);
   // The epoll set (relay sockets, asio, the wake-up) is one of the things the ring waits for.
-  const bool epoll_ready = multishot_->wait(timeout_ms, sleeps_between_waits_);
+  return after_multishot(multishot_->wait(timeout_ms, sleeps_between_waits_));
+}
+
+bool ReadyPoller::gather(std::chrono::nanoseconds window, unsigned want) {
+  if (!multishot_) {
+    const auto ns = window.count();
+    const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
+                      static_cast<long>(ns % 1'000'000'000)};
+    clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
+    return wait_epoll(-1);
+  }
+  return after_multishot(multishot_->gather(window, want));
+}
+
+// Sockets the receiver gave up on go back to epoll; the epoll set is read when it is ready.
+bool ReadyPoller::after_multishot(bool epoll_ready) {
   for (const int fd : multishot_->take_fallbacks()) {
     const auto it = find_fd(multishot_fds_, fd);
     if (it == multishot_fds_.end()) continue;

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -56,12 +57,18 @@ class ReadyPoller {
   // ready socket (on_received with the datagrams of multishot ones). Returns true when asio has
   // something to do (run io_context::poll()).
   bool wait(int timeout_ms);
+  // A latency budget's wait (decision 0012): returns once `want` datagrams can be handled at
+  // once or `window` has passed, then hands out everything ready as wait() does. Ready sockets
+  // and asio wait for the window as they would during a sleep. With the multishot receiver it
+  // is one system call; without, a sleep for the window and then wait(-1).
+  bool gather(std::chrono::nanoseconds window, unsigned want);
   // True when the caller sleeps between waits (a latency budget): a wait then also takes the
   // datagrams the kernel had not finished receiving when it returned (MultishotReceiver).
   void set_sleeps_between_waits(bool sleeps) { sleeps_between_waits_ = sleeps; }
 
  private:
   bool wait_epoll(int timeout_ms);
+  bool after_multishot(bool epoll_ready);
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

@@ -71,9 +71,10 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
 //
 // Several packets per wake-up (issue 7): a wake-up costs a context switch and an epoll_wait,
 // more than relaying a packet does. With a latency budget, after a turn that handled packets but
-// less than a full receive batch (the load is low), the worker sleeps for the budget so that
-// the next turn finds several waiting; under high load turns are full and it never sleeps. A
-// packet waits at most about one budget longer than it would have. Without a budget, latency
+// less than a full receive batch (the load is low), the next wait lasts the budget unless a full
+// batch arrives first (ReadyPoller::gather, decision 0012) so that the next turn finds several
+// waiting; under high load turns are full and it never waits longer than it must. A packet
+// waits at most about one budget longer than it would have. Without a budget, latency
 // first: the first socket drained in a turn sends at once, before the others are read.
 void Worker::run() {
   for (auto& u : udp_) u->start();
@@ -82,19 +83,17 @@ void Worker::run() {
   if (!sendq_.use_uring()) {
     spdlog::debug("worker {}: no io_uring; relay sends go out one sendmmsg per socket", index_);
   }
-  timespec budget{};
   poller_.set_sleeps_between_waits(latency_budget_.count() > 0);
   if (latency_budget_.count() > 0) {
-    // Wake up on time: the default timer slack (50 µs) would stretch every sleep.
+    // Wake up on time: the default timer slack (50 µs) would stretch every wait for the budget.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(latency_budget_).count();
-    budget =
-        timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   }
+  bool gather = false;  // the last turn was small: let the next one fill up
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
     send_first_drain_ = latency_budget_.count() == 0;
-    const bool asio_ready = poller_.wait(-1);
+    const bool asio_ready =
+        gather ? poller_.gather(latency_budget_, RecvBatch::kCount) : poller_.wait(-1);
     if (asio_ready || asio_pending_) {
       asio_pending_ = false;
       io_.poll();
@@ -102,9 +101,7 @@ void Worker::run() {
     flush_sends();
     relays_.reap();
     const uint64_t handled = packets_handled_ - before;
-    if (latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount) {
-      clock_nanosleep(CLOCK_MONOTONIC, 0, &budget, nullptr);
-    }
+    gather = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
   }
   flush_sends();
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -200,6 +201,87 @@ TEST(MultishotReceiver, ARemovedListenerGetsNothingAndItsSuccessorOnlyItsOwn) {
     ::close(client);
   });
 }
+
+// The latency budget's wait (decision 0012), both ways the poller can wait: with the multishot
+// receiver (one io_uring_enter with a timeout) and without (AVEDGE_MULTISHOT=0: a sleep, then
+// epoll). Only lower bounds on time: a full batch must not need the window, a few datagrams
+// must not end it.
+class GatherBothWays : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (GetParam()) {
+      ::unsetenv("AVEDGE_MULTISHOT");
+    } else {
+      ::setenv("AVEDGE_MULTISHOT", "0", 1);
+    }
+  }
+  void TearDown() override { ::unsetenv("AVEDGE_MULTISHOT"); }
+};
+
+using Clock = std::chrono::steady_clock;
+
+TEST_P(GatherBothWays, AFewDatagramsWaitForTheWindowAndAllArrive) {
+  on_own_thread([&] {
+    Rig rig;
+    if (GetParam() && !rig.poller.receives_multishot(rig.listener.native_handle())) {
+      GTEST_SKIP() << "no io_uring multishot receive here";
+    }
+    const int client = udp_socket();
+    for (const char* text : {"one", "two", "three"}) send_text(client, rig.listener.local(), text);
+    constexpr auto kWindow = std::chrono::milliseconds(30);
+    const auto start = Clock::now();
+    rig.poller.gather(kWindow, 32);
+    EXPECT_GE(Clock::now() - start, kWindow);
+    EXPECT_EQ(rig.sink.payloads, (std::vector<std::string>{"one", "two", "three"}));
+    ::close(client);
+  });
+}
+
+// With the multishot receiver a full batch ends the window early (without, the window is a
+// sleep).
+TEST(MultishotReceiver, AFullBatchDoesNotWaitForTheGatherWindow) {
+  on_own_thread([&] {
+    if (!multishot_available()) GTEST_SKIP() << "no io_uring multishot receive here";
+    Rig rig;
+    const int client = udp_socket();
+    constexpr int kCount = 40;
+    for (int i = 0; i < kCount; ++i) send_text(client, rig.listener.local(), std::to_string(i));
+    const auto start = Clock::now();
+    rig.poller.gather(std::chrono::seconds(20), 32);
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+    EXPECT_GE(rig.sink.payloads.size(), 32U);
+    wait_until(rig.poller, [&] { return rig.sink.payloads.size() >= kCount; });
+    ASSERT_EQ(rig.sink.payloads.size(), static_cast<size_t>(kCount));
+    for (int i = 0; i < kCount; ++i) EXPECT_EQ(rig.sink.payloads[i], std::to_string(i));
+    ::close(client);
+  });
+}
+
+// What arrives during the window is taken by the same wait, the relay sockets' too.
+TEST_P(GatherBothWays, DatagramsArrivingDuringTheWindowAreTaken) {
+  on_own_thread([&] {
+    Rig rig;
+    const int relay = udp_socket();
+    const int peer = udp_socket();
+    OneDatagramReader reader(relay);
+    rig.poller.add(relay, reader);
+    std::thread sender([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      send_text(peer, rig.listener.local(), "late");
+      send_text(peer, local_of(relay), "to the relay");
+    });
+    rig.poller.gather(std::chrono::milliseconds(100), 32);
+    sender.join();
+    EXPECT_EQ(rig.sink.payloads, (std::vector<std::string>{"late"}));
+    EXPECT_EQ(reader.read, 1);
+    rig.poller.remove(relay);
+    ::close(relay);
+    ::close(peer);
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Waits, GatherBothWays, ::testing::Values(true, false),
+                         [](const auto& p) { return p.param ? "Multishot" : "Epoll"; });
 
 // AVEDGE_MULTISHOT=0: every socket waits in epoll and is drained with recvmmsg, as before.
 TEST(MultishotReceiver, OffWithTheEnvironmentVariable) {
