@@ -111,14 +111,16 @@ class UringMultishotReceiver final : public MultishotReceiver {
     prepare();
     if (timeout_ms < 0) {
       (void)io_uring_submit_and_wait(&ring_, 1);
-      return take(take_pending);
+      return take(take_pending ? 1 : 0);
     }
-    return enter(1, std::chrono::milliseconds(timeout_ms), take_pending);
+    return enter(1, std::chrono::milliseconds(timeout_ms), take_pending ? 1 : 0);
   }
 
   bool gather(std::chrono::nanoseconds window, unsigned want) override {
     prepare();
-    return enter(want, window, true);
+    // The kernel runs the deferred receives when the window ends: what it left is worth another
+    // system call only after a full batch (at 20k/s system calls per packet went 0.88 -> 0.60).
+    return enter(want, window, want);
   }
 
   std::vector<int> take_fallbacks() override { return std::exchange(fallbacks_, {}); }
@@ -183,20 +185,23 @@ class UringMultishotReceiver final : public MultishotReceiver {
 
   // Blocks until `want` completions are ready or `limit` has passed (-ETIME, and -EINTR, leave
   // whatever completed to be taken).
-  bool enter(unsigned want, std::chrono::nanoseconds limit, bool take_pending) {
+  bool enter(unsigned want, std::chrono::nanoseconds limit, unsigned pending_after) {
     const auto ns = limit.count();
     __kernel_timespec ts{ns / 1'000'000'000, ns % 1'000'000'000};
     io_uring_cqe* cqe = nullptr;
     (void)io_uring_submit_and_wait_timeout(&ring_, &cqe, want, &ts, nullptr);
-    return take(take_pending);
+    return take(pending_after);
   }
 
-  bool take(bool take_pending) {
+  // pending_after: look for receives the kernel had not run yet after a drain that took at
+  // least this many datagrams (0: never).
+  bool take(unsigned pending_after) {
     bool watch_ready = drain();
     // Deferred task work may stop once the wait has its completions, leaving datagrams the
     // kernel has already been told about for the next turn (a latency budget later). Take them
     // now: a non-blocking enter runs the rest of that work.
-    for (int round = 0; take_pending && round < kMaxExtraRounds && drained_datagrams_ > 0;
+    for (int round = 0;
+         pending_after > 0 && round < kMaxExtraRounds && drained_datagrams_ >= pending_after;
          ++round) {
       if (io_uring_get_events(&ring_) < 0 || io_uring_cq_ready(&ring_) == 0) break;
       watch_ready = drain() || watch_ready;
