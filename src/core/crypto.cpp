@@ -1,4 +1,4 @@
-// OpenSSL 3 wrappers: HMAC (EVP_MAC), digests (EVP_Digest), RNG, base64, CRC-32.
+// OpenSSL 3 wrappers: HMAC (EVP_MAC), digests (EVP_MD), RNG, base64, CRC-32.
 #include "core/crypto.hpp"
 
 #include <openssl/core_names.h>
@@ -21,8 +21,11 @@ namespace {
   std::abort();
 }
 
+// Algorithms are fetched once and contexts kept per thread: OpenSSL 3 looks an algorithm up by
+// name (locks, string compares) and allocates a context on every one-shot call, which cost more
+// than the hash itself and half of an allocation's setup (docs/PERFORMANCE.md).
 EVP_MAC* hmac_algorithm() {
-  // Fetched once; EVP_MAC objects are reference counted and safe to share across threads.
+  // EVP_MAC and EVP_MD objects are reference counted and safe to share across threads.
   static EVP_MAC* mac = [] {
     EVP_MAC* m = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     if (m == nullptr) fail();
@@ -31,37 +34,72 @@ EVP_MAC* hmac_algorithm() {
   return mac;
 }
 
-template <size_t N>
-std::array<uint8_t, N> hmac(const char* digest, std::span<const uint8_t> key,
-                            std::span<const std::span<const uint8_t>> parts) {
-  struct CtxFree {
-    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MAC_CTX, CtxFree> ctx(EVP_MAC_CTX_new(hmac_algorithm()));
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+// This thread's HMAC context for `digest`, its digest set once; each use sets a new key.
+MacCtx new_hmac_ctx(const char* digest) {
+  MacCtx ctx(EVP_MAC_CTX_new(hmac_algorithm()));
   if (!ctx) fail();
-  OSSL_PARAM params[] = {
+  const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
       OSSL_PARAM_construct_end()};
+  if (EVP_MAC_CTX_set_params(ctx.get(), params) != 1) fail();
+  return ctx;
+}
+
+template <size_t N>
+std::array<uint8_t, N> hmac(EVP_MAC_CTX* ctx, std::span<const uint8_t> key,
+                            std::span<const std::span<const uint8_t>> parts) {
   // A zero-length key is legal HMAC; give OpenSSL a valid pointer so it does not read it as
-  // "no key supplied".
+  // "no key supplied" (which would keep the previous call's key).
   static const uint8_t kEmpty = 0;
   const uint8_t* k = key.empty() ? &kEmpty : key.data();
-  if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1) fail();
+  if (EVP_MAC_init(ctx, k, key.size(), nullptr) != 1) fail();
   for (const auto& p : parts) {
-    if (!p.empty() && EVP_MAC_update(ctx.get(), p.data(), p.size()) != 1) fail();
+    if (!p.empty() && EVP_MAC_update(ctx, p.data(), p.size()) != 1) fail();
   }
   std::array<uint8_t, N> out{};
   size_t out_len = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1 || out_len != N) fail();
+  if (EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1 || out_len != N) fail();
   return out;
+}
+
+EVP_MAC_CTX* hmac_sha1_ctx() {
+  thread_local const MacCtx ctx = new_hmac_ctx("SHA1");
+  return ctx.get();
+}
+
+EVP_MAC_CTX* hmac_sha256_ctx() {
+  thread_local const MacCtx ctx = new_hmac_ctx("SHA256");
+  return ctx.get();
+}
+
+EVP_MD* fetch_digest(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) fail();
+  return md;
+}
+
+EVP_MD_CTX* digest_ctx() {
+  struct MdCtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx) fail();
+  return ctx.get();
 }
 
 template <size_t N>
 std::array<uint8_t, N> digest(const EVP_MD* md, std::span<const uint8_t> data) {
+  EVP_MD_CTX* ctx = digest_ctx();
   std::array<uint8_t, N> out{};
   unsigned int len = 0;
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1 ||
-      len != N) {
+  if (EVP_DigestInit_ex2(ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != N) {
     fail();
   }
   return out;
@@ -87,30 +125,32 @@ constexpr bool is_b64_char(char c) {
 
 Sha1Digest hmac_sha1(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   const std::span<const uint8_t> parts[] = {data};
-  return hmac<20>("SHA1", key, parts);
+  return hmac<20>(hmac_sha1_ctx(), key, parts);
 }
 
 Sha256Digest hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   const std::span<const uint8_t> parts[] = {data};
-  return hmac<32>("SHA256", key, parts);
+  return hmac<32>(hmac_sha256_ctx(), key, parts);
 }
 
 Sha1Digest hmac_sha1_parts(std::span<const uint8_t> key,
                            std::span<const std::span<const uint8_t>> parts) {
-  return hmac<20>("SHA1", key, parts);
+  return hmac<20>(hmac_sha1_ctx(), key, parts);
 }
 
 Sha256Digest hmac_sha256_parts(std::span<const uint8_t> key,
                                std::span<const std::span<const uint8_t>> parts) {
-  return hmac<32>("SHA256", key, parts);
+  return hmac<32>(hmac_sha256_ctx(), key, parts);
 }
 
 Md5Digest md5(std::span<const uint8_t> data) {
-  return digest<16>(EVP_md5(), data);
+  static EVP_MD* const md = fetch_digest("MD5");
+  return digest<16>(md, data);
 }
 
 Sha256Digest sha256(std::span<const uint8_t> data) {
-  return digest<32>(EVP_sha256(), data);
+  static EVP_MD* const md = fetch_digest("SHA256");
+  return digest<32>(md, data);
 }
 
 uint32_t crc32(std::span<const uint8_t> data) {

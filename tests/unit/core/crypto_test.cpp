@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace avedge::crypto {
@@ -48,6 +50,34 @@ TEST(Crypto, HmacEmptyKey) {
   EXPECT_EQ(hex(hmac_sha1({}, {})), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
   EXPECT_EQ(hex(hmac_sha256({}, {})),
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+// The contexts are kept per thread and re-keyed on every call: a key, then an empty key, then
+// the first again give each its own answer, and threads do not see each other's keys.
+TEST(Crypto, HmacContextsAreRekeyedAndPerThread) {
+  const auto jefe = [] {
+    return hex(hmac_sha1(as_bytes("Jefe"), as_bytes("what do ya want for nothing?")));
+  };
+  const auto empty = [] { return hex(hmac_sha1({}, {})); };
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(jefe(), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    EXPECT_EQ(empty(), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const bool ok = (t + i) % 2 == 0
+                            ? jefe() == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+                            : hex(md5(as_bytes("abc"))) == "900150983cd24fb0d6963f7d28e17f72" &&
+                                  empty() == "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d";
+        if (!ok) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Crypto, Digests) {
