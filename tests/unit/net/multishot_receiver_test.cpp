@@ -65,6 +65,23 @@ struct Rig {
   UdpListener listener;
 };
 
+// A relay socket in the rig's epoll set, read one datagram per readiness, and a peer that
+// sends to it.
+struct RelayBeside {
+  explicit RelayBeside(ReadyPoller& p) : poller(p) { poller.add(relay, reader); }
+  ~RelayBeside() {
+    poller.remove(relay);
+    ::close(relay);
+    ::close(peer);
+  }
+  RelayBeside(const RelayBeside&) = delete;
+  RelayBeside& operator=(const RelayBeside&) = delete;
+  ReadyPoller& poller;
+  const int relay = udp_socket();
+  const int peer = udp_socket();
+  OneDatagramReader reader{relay};
+};
+
 bool multishot_available() {
   asio::io_context io;
   ReadyPoller poller(io);
@@ -144,15 +161,12 @@ TEST(MultishotReceiver, WildcardListenerLearnsTheDestination) {
 TEST(MultishotReceiver, EpollSocketsAndWakeUpsStillWork) {
   on_own_thread([&] {
     Rig rig;
-    const int relay = udp_socket();
-    const int peer = udp_socket();
-    OneDatagramReader reader(relay);
-    rig.poller.add(relay, reader);
-    send_text(peer, local_of(relay), "a");
-    send_text(peer, local_of(relay), "b");
-    send_text(peer, rig.listener.local(), "c");
-    wait_until(rig.poller, [&] { return reader.read == 2 && rig.sink.payloads.size() == 1; });
-    EXPECT_EQ(reader.read, 2);  // level-triggered: the second datagram was reported again
+    RelayBeside r(rig.poller);
+    send_text(r.peer, local_of(r.relay), "a");
+    send_text(r.peer, local_of(r.relay), "b");
+    send_text(r.peer, rig.listener.local(), "c");
+    wait_until(rig.poller, [&] { return r.reader.read == 2 && rig.sink.payloads.size() == 1; });
+    EXPECT_EQ(r.reader.read, 2);  // level-triggered: the second datagram was reported again
     EXPECT_EQ(rig.sink.payloads, (std::vector<std::string>{"c"}));
     std::thread waker([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -162,9 +176,6 @@ TEST(MultishotReceiver, EpollSocketsAndWakeUpsStillWork) {
     for (int i = 0; i < 50 && !asio_ready; ++i) asio_ready = rig.poller.wait(200);
     waker.join();
     EXPECT_TRUE(asio_ready);
-    rig.poller.remove(relay);
-    ::close(relay);
-    ::close(peer);
   });
 }
 
@@ -261,22 +272,16 @@ TEST(MultishotReceiver, AFullBatchDoesNotWaitForTheGatherWindow) {
 TEST_P(GatherBothWays, DatagramsArrivingDuringTheWindowAreTaken) {
   on_own_thread([&] {
     Rig rig;
-    const int relay = udp_socket();
-    const int peer = udp_socket();
-    OneDatagramReader reader(relay);
-    rig.poller.add(relay, reader);
+    RelayBeside r(rig.poller);
     std::thread sender([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      send_text(peer, rig.listener.local(), "late");
-      send_text(peer, local_of(relay), "to the relay");
+      send_text(r.peer, rig.listener.local(), "late");
+      send_text(r.peer, local_of(r.relay), "to the relay");
     });
     rig.poller.gather(std::chrono::milliseconds(100), 32);
     sender.join();
     EXPECT_EQ(rig.sink.payloads, (std::vector<std::string>{"late"}));
-    EXPECT_EQ(reader.read, 1);
-    rig.poller.remove(relay);
-    ::close(relay);
-    ::close(peer);
+    EXPECT_EQ(r.reader.read, 1);
   });
 }
 
