@@ -39,7 +39,7 @@ struct MacCtxFree {
 };
 using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
 
-// This thread's HMAC context for `digest`, its digest set once; each use sets a new key.
+// An HMAC context for `digest`, its digest set once.
 MacCtx new_hmac_ctx(const char* digest) {
   MacCtx ctx(EVP_MAC_CTX_new(hmac_algorithm()));
   if (!ctx) fail();
@@ -50,14 +50,65 @@ MacCtx new_hmac_ctx(const char* digest) {
   return ctx;
 }
 
+// This thread's HMAC contexts of one digest, each keeping the key it was last given: a key
+// used lately (the REST secret, the nonce key, a user's key across its requests) is not keyed
+// again, which costs more than the MAC of a STUN message (OpenSSL re-inits a keyed context
+// from its saved inner and outer states when EVP_MAC_init gets no key).
+class KeyedContexts {
+ public:
+  explicit KeyedContexts(const char* digest) {
+    for (Slot& s : slots_) s.ctx = new_hmac_ctx(digest);
+  }
+  ~KeyedContexts() {
+    for (Slot& s : slots_) OPENSSL_cleanse(s.key.data(), s.key.size());
+  }
+  KeyedContexts(const KeyedContexts&) = delete;
+  KeyedContexts& operator=(const KeyedContexts&) = delete;
+
+  // A context initialized with `key`, ready for EVP_MAC_update.
+  EVP_MAC_CTX* with_key(std::span<const uint8_t> key) {
+    ++clock_;
+    for (Slot& s : slots_) {
+      // Constant time in the key's bytes: which key was used lately is nobody's business.
+      if (s.remembered && s.length == key.size() &&
+          CRYPTO_memcmp(s.key.data(), key.empty() ? s.key.data() : key.data(), key.size()) == 0) {
+        s.used = clock_;
+        if (EVP_MAC_init(s.ctx.get(), nullptr, 0, nullptr) != 1) fail();
+        return s.ctx.get();
+      }
+    }
+    Slot& s = *std::min_element(slots_.begin(), slots_.end(),
+                                [](const Slot& x, const Slot& y) { return x.used < y.used; });
+    // A zero-length key is legal HMAC; give OpenSSL a valid pointer so it does not read it as
+    // "no key supplied" (which would keep the slot's previous key).
+    static const uint8_t kEmpty = 0;
+    if (EVP_MAC_init(s.ctx.get(), key.empty() ? &kEmpty : key.data(), key.size(), nullptr) != 1) {
+      fail();
+    }
+    s.used = clock_;
+    s.remembered = key.size() <= s.key.size();
+    s.length = key.size();
+    OPENSSL_cleanse(s.key.data(), s.key.size());
+    if (s.remembered && !key.empty()) std::copy(key.begin(), key.end(), s.key.begin());
+    return s.ctx.get();
+  }
+
+ private:
+  struct Slot {
+    MacCtx ctx;
+    std::array<uint8_t, 64> key{};  // a longer key is used, not remembered
+    size_t length = 0;
+    bool remembered = false;
+    uint64_t used = 0;
+  };
+  std::array<Slot, 4> slots_;
+  uint64_t clock_ = 0;
+};
+
 template <size_t N>
-std::array<uint8_t, N> hmac(EVP_MAC_CTX* ctx, std::span<const uint8_t> key,
+std::array<uint8_t, N> hmac(KeyedContexts& contexts, std::span<const uint8_t> key,
                             std::span<const std::span<const uint8_t>> parts) {
-  // A zero-length key is legal HMAC; give OpenSSL a valid pointer so it does not read it as
-  // "no key supplied" (which would keep the previous call's key).
-  static const uint8_t kEmpty = 0;
-  const uint8_t* k = key.empty() ? &kEmpty : key.data();
-  if (EVP_MAC_init(ctx, k, key.size(), nullptr) != 1) fail();
+  EVP_MAC_CTX* ctx = contexts.with_key(key);
   for (const auto& p : parts) {
     if (!p.empty() && EVP_MAC_update(ctx, p.data(), p.size()) != 1) fail();
   }
@@ -67,14 +118,14 @@ std::array<uint8_t, N> hmac(EVP_MAC_CTX* ctx, std::span<const uint8_t> key,
   return out;
 }
 
-EVP_MAC_CTX* hmac_sha1_ctx() {
-  thread_local const MacCtx ctx = new_hmac_ctx("SHA1");
-  return ctx.get();
+KeyedContexts& hmac_sha1_contexts() {
+  thread_local KeyedContexts contexts("SHA1");
+  return contexts;
 }
 
-EVP_MAC_CTX* hmac_sha256_ctx() {
-  thread_local const MacCtx ctx = new_hmac_ctx("SHA256");
-  return ctx.get();
+KeyedContexts& hmac_sha256_contexts() {
+  thread_local KeyedContexts contexts("SHA256");
+  return contexts;
 }
 
 EVP_MD* fetch_digest(const char* name) {
@@ -125,22 +176,22 @@ constexpr bool is_b64_char(char c) {
 
 Sha1Digest hmac_sha1(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   const std::span<const uint8_t> parts[] = {data};
-  return hmac<20>(hmac_sha1_ctx(), key, parts);
+  return hmac<20>(hmac_sha1_contexts(), key, parts);
 }
 
 Sha256Digest hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   const std::span<const uint8_t> parts[] = {data};
-  return hmac<32>(hmac_sha256_ctx(), key, parts);
+  return hmac<32>(hmac_sha256_contexts(), key, parts);
 }
 
 Sha1Digest hmac_sha1_parts(std::span<const uint8_t> key,
                            std::span<const std::span<const uint8_t>> parts) {
-  return hmac<20>(hmac_sha1_ctx(), key, parts);
+  return hmac<20>(hmac_sha1_contexts(), key, parts);
 }
 
 Sha256Digest hmac_sha256_parts(std::span<const uint8_t> key,
                                std::span<const std::span<const uint8_t>> parts) {
-  return hmac<32>(hmac_sha256_ctx(), key, parts);
+  return hmac<32>(hmac_sha256_contexts(), key, parts);
 }
 
 Md5Digest md5(std::span<const uint8_t> data) {

@@ -80,6 +80,36 @@ TEST(Crypto, HmacContextsAreRekeyedAndPerThread) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+// Each thread keeps a few keyed contexts and re-uses the one whose key comes again: any order
+// of more keys than it keeps, of the same key twice, of a key longer than it remembers, gives
+// the answer the first computation gave.
+TEST(Crypto, HmacKeptKeysGiveTheSameAnswers) {
+  std::vector<std::vector<uint8_t>> keys;
+  for (uint8_t i = 1; i <= 7; ++i) keys.push_back(rep(i, 16 + i));
+  keys.push_back(rep(0xaa, 80));  // longer than a block: used, not remembered
+  keys.emplace_back();
+  const auto msg = as_bytes("a STUN message up to MESSAGE-INTEGRITY");
+  std::vector<Sha1Digest> first1;
+  std::vector<Sha256Digest> first256;
+  for (const auto& k : keys) {
+    first1.push_back(hmac_sha1(k, msg));
+    first256.push_back(hmac_sha256(k, msg));
+  }
+  EXPECT_EQ(hex(hmac_sha1(rep(0xaa, 80),
+                          as_bytes("Test Using Larger Than Block-Size Key - Hash Key First"))),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+  for (size_t round = 0; round < 3; ++round) {
+    for (size_t j = 0; j < keys.size(); ++j) {
+      const size_t i = (j * 5 + round) % keys.size();  // another order each round
+      for (int twice = 0; twice < 2; ++twice) {
+        EXPECT_EQ(hmac_sha1(keys[i], msg), first1[i]) << "key " << i;
+        EXPECT_EQ(hmac_sha256(keys[i], msg), first256[i]) << "key " << i;
+      }
+    }
+  }
+  EXPECT_NE(first1[0], first1[1]);
+}
+
 TEST(Crypto, Digests) {
   // RFC 1321 §A.5; FIPS 180-2 "abc".
   EXPECT_EQ(hex(md5({})), "d41d8cd98f00b204e9800998ecf8427e");
