@@ -59,14 +59,15 @@ class MultishotReceiver {
   // Blocks up to timeout_ms (-1: no limit) until a datagram arrives or watch_fd is readable;
   // hands every arrived datagram to its handler. True when watch_fd is readable.
   // take_pending: also take, with non-blocking enters, the datagrams whose deferred receive the
-  // kernel had not run when the wait returned. Worth a system call when the caller sleeps
-  // between waits (a latency budget); otherwise the next wait takes them at once.
+  // kernel had not run when the wait returned. Worth a system call when the caller has a
+  // latency budget (its next wait may be a gather(), which returns them only at the window's
+  // end); otherwise the next wait takes them at once.
   virtual bool wait(int timeout_ms, bool take_pending) = 0;
   // A latency budget's wait (decision 0012): blocks until `want` completions are ready (full
-  // runs of datagrams) or `window` has passed, whichever is first, then takes everything that
-  // arrived as wait(…, true) does. Returns early only for a full batch: readiness of watch_fd
-  // and single datagrams wait for the window, as they would during a sleep. One system call
-  // where a sleep followed by a wait took two.
+  // runs of datagrams) or `window` has passed, whichever is first, then takes what arrived (and,
+  // after a full batch only, what the kernel left pending). Returns early only for a full batch:
+  // readiness of watch_fd and single datagrams wait for the window, as they would during a sleep.
+  // One system call where a sleep followed by a wait took two.
   virtual bool gather(std::chrono::nanoseconds window, unsigned want) = 0;
   // Sockets whose receive the kernel ended with an error since the last call; they are no
   // longer armed and should be read some other way.

@@ -124,7 +124,7 @@ void ReadyPoller::wake() {
 bool ReadyPoller::wait(int timeout_ms) {
   if (!multishot_) return wait_epoll(timeout_ms);
   // The epoll set (relay sockets, asio, the wake-up) is one of the things the ring waits for.
-  return after_multishot(multishot_->wait(timeout_ms, sleeps_between_waits_));
+  return after_multishot(multishot_->wait(timeout_ms, take_pending_));
 }
 
 bool ReadyPoller::gather(std::chrono::nanoseconds window, unsigned want) {

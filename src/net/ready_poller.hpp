@@ -62,9 +62,10 @@ class ReadyPoller {
   // and asio wait for the window as they would during a sleep. With the multishot receiver it
   // is one system call; without, a sleep for the window and then wait(-1).
   bool gather(std::chrono::nanoseconds window, unsigned want);
-  // True when the caller sleeps between waits (a latency budget): a wait then also takes the
-  // datagrams the kernel had not finished receiving when it returned (MultishotReceiver).
-  void set_sleeps_between_waits(bool sleeps) { sleeps_between_waits_ = sleeps; }
+  // True when the caller has a latency budget: a wait then also takes the datagrams the kernel
+  // had not finished receiving when it returned (MultishotReceiver), which would otherwise wait
+  // for the end of the next gather().
+  void set_take_pending(bool take) { take_pending_ = take; }
 
  private:
   bool wait_epoll(int timeout_ms);
@@ -75,7 +76,7 @@ class ReadyPoller {
   std::array<epoll_event, 128> events_;  // filled by each wait; not cleared on the hot path
   std::unique_ptr<MultishotReceiver> multishot_;  // null: every socket waits in epoll
   bool multishot_tried_ = false;                  // created by the first add_receiver
-  bool sleeps_between_waits_ = true;
+  bool take_pending_ = true;
   std::vector<std::pair<int, Handler*>> multishot_fds_;  // for a fallback to epoll
 };
 

@@ -83,7 +83,7 @@ void Worker::run() {
   if (!sendq_.use_uring()) {
     spdlog::debug("worker {}: no io_uring; relay sends go out one sendmmsg per socket", index_);
   }
-  poller_.set_sleeps_between_waits(latency_budget_.count() > 0);
+  poller_.set_take_pending(latency_budget_.count() > 0);
   if (latency_budget_.count() > 0) {
     // Wake up on time: the default timer slack (50 µs) would stretch every wait for the budget.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);

@@ -52,8 +52,9 @@ TEST(Crypto, HmacEmptyKey) {
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
-// The contexts are kept per thread and re-keyed on every call: a key, then an empty key, then
-// the first again give each its own answer, and threads do not see each other's keys.
+// The contexts are kept per thread and keyed per call (or re-used for a key they keep): a key,
+// then an empty key, then the first again give each its own answer, and threads do not see
+// each other's keys.
 TEST(Crypto, HmacContextsAreRekeyedAndPerThread) {
   const auto jefe = [] {
     return hex(hmac_sha1(as_bytes("Jefe"), as_bytes("what do ya want for nothing?")));

@@ -124,7 +124,7 @@ TEST_P(MultishotReceiverBothWays, MoreDatagramsThanBuffersAllArrive) {
   on_own_thread([&] {
     if (!multishot_available()) GTEST_SKIP() << "no io_uring multishot receive here";
     Rig rig;
-    rig.poller.set_sleeps_between_waits(GetParam());
+    rig.poller.set_take_pending(GetParam());
     const int client = udp_socket();
     constexpr int kCount = 1000;
     for (int i = 0; i < kCount; ++i) send_text(client, rig.listener.local(), std::to_string(i));
