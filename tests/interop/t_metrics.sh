@@ -94,9 +94,12 @@ done
 report "while live: /api/v1/sessions lists $busy relaying sessions (with a channel) = uclient's $want data sockets = -m $N" $?
 [ -n "$live" ] && [ "$live" = "$total" ] && [ "$live" -ge "$N" ]
 report "while live: avedge_allocations_active{transport=\"udp\"} = $live = the $total sessions listed" $?
-for _ in $(seq 1 30); do
+# uclient pauses about 2 s between binding its channels and its first message, so wait for the
+# first relayed packet for as long as the client runs (a 3 s window failed once on a busy host).
+for _ in $(seq 1 150); do
   mid=$(metric 'avedge_relayed_packets_total{direction="to_peer"}')
   [ "${mid:-0}" -gt 0 ] && break
+  kill -0 "$UC" 2>/dev/null || break
   sleep 0.1
 done
 [ "${mid:-0}" -gt 0 ]
