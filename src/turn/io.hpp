@@ -9,6 +9,7 @@
 
 #include "core/address.hpp"
 #include "core/clock.hpp"
+#include "turn/channel_routes.hpp"
 
 namespace avedge::turn {
 
@@ -107,6 +108,12 @@ class Io {
                                              const RelayPortRequest& req) = 0;
   virtual void close_relay(uint32_t relay_id) = 0;
   virtual void event(const EventInfo& info) = 0;
+  // A kernel fast path (issue 7 item 4): after any change to an allocation's channels,
+  // permissions or lifetime, its routes as they now stand; empty when it goes. Only called
+  // when wants_channel_routes().
+  [[nodiscard]] virtual bool wants_channel_routes() const { return false; }
+  virtual void channel_routes_changed(const ClientTuple& /*t*/,
+                                      std::span<const ChannelRoute> /*routes*/) {}
 };
 
 }  // namespace avedge::turn

@@ -36,6 +36,7 @@ void Server::set_policy(std::shared_ptr<const PeerPolicy> policy) {
     std::erase_if(a->permissions, [&](const Permission& p) { return !s.policy->allowed(p.ip); });
     std::erase_if(a->channels, [&](const Channel& c) { return !s.policy->allowed(c.peer); });
     s.track(perms, chans, *a);
+    if (perms != a->permissions.size() || chans != a->channels.size()) s.publish_routes(*a);
   }
 }
 void Server::set_credentials(std::shared_ptr<const auth::CredentialStore> creds) {
@@ -179,6 +180,7 @@ void Server::Impl::destroy(const ClientTuple& t, Event why) {
   }
   quota->release(a.username, t.client.ip);
   track(a.permissions.size(), a.channels.size(), Allocation{});
+  if (io.wants_channel_routes() && t.transport == Transport::Udp) io.channel_routes_changed(t, {});
   drop(stats.allocations[Stats::transport_slot(t.transport)]);
   emit(why, &t, a.username);
   allocations.erase(it);
@@ -236,6 +238,12 @@ void Server::Impl::count_relayed(Allocation& a, Direction d, size_t payload) {
   bump(stats.relayed_bytes[i], payload);
   ++a.packets[i];
   a.bytes[i] += payload;
+}
+
+void Server::Impl::publish_routes(const Allocation& a) {
+  if (!io.wants_channel_routes() || a.tuple.transport != Transport::Udp) return;
+  const auto routes = channel_routes(a);
+  io.channel_routes_changed(a.tuple, routes);
 }
 
 void Server::Impl::track(size_t perms_before, size_t chans_before, const Allocation& a) {
@@ -368,6 +376,7 @@ void Server::on_timer(const Now& now) {
     std::erase_if(a->permissions, [&](const Permission& p) { return p.expires <= now.mono; });
     std::erase_if(a->channels, [&](const Channel& c) { return c.expires <= now.mono; });
     s.track(perms, chans, *a);
+    if (perms != a->permissions.size() || chans != a->channels.size()) s.publish_routes(*a);
   }
   for (const auto& t : expired) s.destroy(t, Event::AllocationExpired);
 }

@@ -250,6 +250,7 @@ void Server::Impl::on_refresh(const ClientTuple& from, const stun::Message& m,
     return;
   }
   a->expires = now.mono + lifetime;
+  publish_routes(*a);
   finish(b, from, m, &ctx);
   emit(Event::AllocationRefreshed, &from, ctx.username);
 }

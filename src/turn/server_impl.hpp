@@ -72,6 +72,8 @@ struct Server::Impl {
   void count_relayed(Allocation& a, Direction d, size_t payload);
   // Moves the permission and channel gauges by what changed on one allocation.
   void track(size_t perms_before, size_t chans_before, const Allocation& a);
+  // Hands the allocation's channel routes to a fast path that wants them (Io).
+  void publish_routes(const Allocation& a);
 
   // --- authentication (server_auth.cpp) ---
   // Returns the proven identity, or nullopt after it has answered the error itself.

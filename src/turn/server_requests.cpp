@@ -80,6 +80,7 @@ void Server::Impl::on_create_permission(const ClientTuple& from, const stun::Mes
   const size_t perms_before = a->permissions.size();
   for (size_t i = 0; i < count; ++i) install_permission(*a, peers[i].ip, expires);
   track(perms_before, a->channels.size(), *a);
+  publish_routes(*a);
   auto b = begin(m, stun::Class::Success);
   finish(b, from, m, &ctx);
   emit(Event::PermissionCreated, &from, ctx.username);
@@ -133,6 +134,7 @@ void Server::Impl::on_channel_bind(const ClientTuple& from, const stun::Message&
   // RFC 8656 §12.2: binding (or refreshing) a channel installs or refreshes the permission.
   install_permission(*a, peer->ip, now.mono + cfg.permission_lifetime);
   track(perms_before, chans_before, *a);
+  publish_routes(*a);
   auto b = begin(m, stun::Class::Success);
   finish(b, from, m, &ctx);
   emit(Event::ChannelBound, &from, ctx.username);

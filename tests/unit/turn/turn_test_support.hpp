@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/credentials.hpp"
@@ -71,6 +72,16 @@ class FakeIo : public Io {
   void event(const EventInfo& info) override {
     events.push_back(info.event);
     details.emplace_back(info.detail);
+  }
+
+  // A fast path's view (Io::channel_routes_changed) when wants_routes is set.
+  bool wants_routes = false;
+  size_t route_updates = 0;
+  std::unordered_map<ClientTuple, std::vector<ChannelRoute>, ClientTupleHash> routes;
+  [[nodiscard]] bool wants_channel_routes() const override { return wants_routes; }
+  void channel_routes_changed(const ClientTuple& t, std::span<const ChannelRoute> r) override {
+    ++route_updates;
+    routes[t].assign(r.begin(), r.end());
   }
 
   bool saw(Event e) const {

@@ -1,0 +1,27 @@
+// What a kernel fast path may relay for one allocation (issue 7 item 4): each channel whose
+// peer has a permission, until the first of channel, permission and allocation lapses.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/address.hpp"
+#include "core/clock.hpp"
+
+namespace avedge::turn {
+
+struct Allocation;
+
+struct ChannelRoute {
+  uint16_t channel = 0;
+  Endpoint peer;
+  Endpoint relay;    // the relayed transport address of the peer's family
+  TimePoint until;   // RFC 8656 §12: data flows while channel and permission (§9) both live
+  friend bool operator==(const ChannelRoute&, const ChannelRoute&) = default;
+};
+
+// The routes of a UDP allocation (a stream's ChannelData is framed, so it never takes the
+// fast path); empty for TCP and TLS, and for channels whose permission has gone.
+std::vector<ChannelRoute> channel_routes(const Allocation& a);
+
+}  // namespace avedge::turn
