@@ -15,7 +15,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config clang lld
   libssl-dev libasio-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpugixml-dev libcpp-httplib-dev libbrotli-dev zlib1g-dev libpcap-dev liburing-dev
+  libpugixml-dev libcpp-httplib-dev libbrotli-dev zlib1g-dev libpcap-dev liburing-dev libbpf-dev
   openssl iproute2 procps
 )
 test_pkgs=(

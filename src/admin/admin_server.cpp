@@ -157,6 +157,7 @@ void AdminServer::metrics(httplib::Response& res, bool json) const {
       (uint64_t{range.last} - range.first + 1) * static_cast<uint64_t>(cfg_.relay_ips.size());
   src.workers = static_cast<unsigned>(runner_.worker_count());
   src.connections = runner_.connection_limits();
+  src.fast_path = runner_.fast_path();
   const MetricSet m = collect(src);
   if (json) {
     res.set_content(render_json(m, unix_now()), kJson);

@@ -222,6 +222,25 @@ void mras_metrics(const Sources& s, MetricSet& m) {
   }
 }
 
+// edge.fast_path = "tc" (issue 7 item 4): what the kernel relayed without avedge seeing it.
+void fast_path_metrics(const Sources& s, MetricSet& m) {
+  if (s.fast_path == nullptr) return;
+  const net::FastPathCounters c = s.fast_path->counters();
+  m.family("avedge_fast_path_packets_total", MetricType::Counter,
+           "Datagrams the tc fast path relayed (not in avedge_relayed_packets_total)");
+  m.add({{"direction", "to_peer"}}, Value::of(c.to_peer_packets));
+  m.add({{"direction", "to_client"}}, Value::of(c.to_client_packets));
+  m.family("avedge_fast_path_bytes_total", MetricType::Counter,
+           "Payload bytes the tc fast path relayed");
+  m.add({{"direction", "to_peer"}}, Value::of(c.to_peer_bytes));
+  m.add({{"direction", "to_client"}}, Value::of(c.to_client_bytes));
+  m.family("avedge_fast_path_declined_total", MetricType::Counter,
+           "Routed datagrams the fast path left to avedge (no forwarding route)")
+      .add(c.declined);
+  m.family("avedge_fast_path_routes", MetricType::Gauge, "Channel routes in the kernel's maps")
+      .add(c.routes);
+}
+
 void process_metrics(const Sources& s, MetricSet& m) {
   const ProcessStats p = read_process_stats();
   m.family("avedge_process_cpu_seconds_total", MetricType::Counter,
@@ -240,6 +259,7 @@ MetricSet collect(const Sources& s) {
   relay_metrics(s, m);
   connection_metrics(s, m);
   mras_metrics(s, m);
+  fast_path_metrics(s, m);
   process_metrics(s, m);
   return m;
 }

@@ -9,6 +9,7 @@
 #include "admin/metrics.hpp"
 #include "mras/counters.hpp"
 #include "net/connection_limits.hpp"
+#include "net/fast_path.hpp"
 #include "net/net_stats.hpp"
 #include "turn/stats.hpp"
 
@@ -24,6 +25,7 @@ struct Sources {
   uint64_t relay_ports_total = 0;        // size of the range times the relay addresses
   unsigned workers = 0;
   const net::ConnectionLimits* connections = nullptr;  // null: connection counters read as zero
+  const net::FastPath* fast_path = nullptr;  // null: fast path off, its metrics absent
 };
 
 MetricSet collect(const Sources& s);

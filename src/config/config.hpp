@@ -72,6 +72,10 @@ struct Config {
   // that found less than a full batch, it sleeps this long before it looks again. 0: never.
   Located<unsigned> latency_budget_us{kDefaultLatencyBudgetUs};
   Located<bool> software{false};
+  // The kernel fast path for channel-bound UDP (issue 7 item 4): "off" or "tc", and the
+  // interfaces whose tc ingress it attaches to (client and peer traffic arrive there).
+  Located<std::string> fast_path{"off"};
+  std::vector<Located<std::string>> fast_path_interfaces;
   Located<bool> strict_channel_numbers{false};
   std::vector<StaticUser> users;
   std::vector<Located<std::string>> secrets;  // TURN REST secrets, inline or read from files

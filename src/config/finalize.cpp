@@ -131,6 +131,15 @@ void check_tls(Config& cfg, Errors& errors) {
 
 }  // namespace
 
+void check_fast_path(const Config& cfg, Errors& errors) {
+  if (cfg.fast_path.value == "tc" && cfg.fast_path_interfaces.empty()) {
+    errors.push_back(ConfigError{cfg.fast_path.where,
+                                 "fast_path = \"tc\" without fast_path_interfaces",
+                                 "add fast_path_interfaces = [\"eth0\"] under [edge]: the "
+                                 "interfaces client and peer traffic arrive on"});
+  }
+}
+
 Errors finalize(Config& cfg) {
   Errors errors;
   check_listeners(cfg, errors);
@@ -138,6 +147,7 @@ Errors finalize(Config& cfg) {
   check_relay_ips(cfg, errors);
   check_lifetimes(cfg, errors);
   check_tls(cfg, errors);
+  check_fast_path(cfg, errors);
   check_admin(cfg.admin, errors);
   return errors;
 }

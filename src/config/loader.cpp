@@ -177,6 +177,27 @@ class Loader : public TomlReader {
       }
     } else if (k == "software") {
       if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
+    } else if (k == "fast_path") {
+      if (auto s = get_string(v, spec)) {
+        if (*s != "off" && *s != "tc") {
+          error(at(v), fmt::format("fast_path \"{}\": must be \"off\" or \"tc\"", *s),
+                "write fast_path = \"tc\" (channel-bound UDP relayed in the kernel) or "
+                "\"off\" (the default)");
+        } else {
+          cfg_.fast_path = {*s, at(v)};
+        }
+      }
+    } else if (k == "fast_path_interfaces") {
+      cfg_.fast_path_interfaces.clear();
+      each_string(v, spec, [&](const toml::node& e, const std::string& s) {
+        // Linux interface names: 1 to 15 bytes, no '/' or white space (IFNAMSIZ).
+        if (s.empty() || s.size() > 15 || s.find_first_of("/ \t:") != std::string::npos) {
+          error(at(e), fmt::format("fast_path_interfaces: \"{}\" is not an interface name", s),
+                "write the names `ip -br link` prints, e.g. [\"eth0\"]");
+          return;
+        }
+        cfg_.fast_path_interfaces.push_back({s, at(e)});
+      });
     } else if (k == "strict_channel_numbers") {
       if (auto b = get_bool(v, spec)) cfg_.strict_channel_numbers = {*b, at(v)};
     }

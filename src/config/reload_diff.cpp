@@ -68,6 +68,9 @@ std::string listeners_text(const std::vector<Listener>& v) {
 std::string ips_text(const std::vector<Located<IpAddress>>& v) {
   return list_text<Located<IpAddress>>(v, [](const auto& i) { return i.value.to_string(); });
 }
+std::string names_text(const std::vector<Located<std::string>>& v) {
+  return list_text<Located<std::string>>(v, [](const auto& n) { return n.value; });
+}
 std::string cidrs_text(const std::vector<Located<Cidr>>& v) {
   return list_text<Located<Cidr>>(v, [](const auto& c) { return c.value.to_string(); });
 }
@@ -177,6 +180,11 @@ std::vector<ConfigChange> diff_configs(const Config& a, const Config& b, bool tl
   d.value("edge.latency_budget_us", a.latency_budget_us, b.latency_budget_us, true);
   d.value("edge.realm", a.realm, b.realm, true);
   d.value("edge.software", a.software, b.software, true);
+  d.value("edge.fast_path", a.fast_path, b.fast_path, true);
+  d.list("edge.fast_path_interfaces", names_text(a.fast_path_interfaces),
+         names_text(b.fast_path_interfaces),
+         first_where(b.fast_path_interfaces, first_where(a.fast_path_interfaces, builtin_pos())),
+         true);
   d.value("edge.strict_channel_numbers", a.strict_channel_numbers, b.strict_channel_numbers, true);
   d.value("edge.diagnostic_reasons", a.topology.diagnostic_reasons, b.topology.diagnostic_reasons,
           true);
@@ -225,6 +233,8 @@ void keep_restart_only(const Config& a, Config& b) {
   b.latency_budget_us = a.latency_budget_us;
   b.realm = a.realm;
   b.software = a.software;
+  b.fast_path = a.fast_path;
+  b.fast_path_interfaces = a.fast_path_interfaces;
   b.strict_channel_numbers = a.strict_channel_numbers;
   b.lifetimes = a.lifetimes;
   b.limits = a.limits;

@@ -13,6 +13,8 @@ const std::vector<TableSpec>& schema() {
         {"workers", "workers = 0"},
         {"latency_budget_us", "latency_budget_us = 150"},
         {"software", "software = false"},
+        {"fast_path", "fast_path = \"off\""},
+        {"fast_path_interfaces", "fast_path_interfaces = [\"eth0\"]"},
         {"strict_channel_numbers", "strict_channel_numbers = false"},
         {"diagnostic_reasons", "diagnostic_reasons = false"}}},
       {"auth",

@@ -59,7 +59,13 @@ ServerRunner::~ServerRunner() {
 }
 
 void ServerRunner::start() {
-  const WorkerShared shared = make_shared_state(cfg_);
+  WorkerShared shared = make_shared_state(cfg_);
+  if (cfg_.fast_path.value == "tc") {
+    std::vector<std::string> names;
+    for (const auto& n : cfg_.fast_path_interfaces) names.push_back(n.value);
+    fast_path_ = FastPath::attach(names);
+    shared.fast_path = fast_path_;
+  }
   quota_ = shared.quota;
   connections_ = shared.streams.counters;
   const unsigned n = workers_for(cfg_);
@@ -91,6 +97,7 @@ void ServerRunner::stop() {
   }
   threads_.clear();
   workers_.clear();
+  fast_path_.reset();  // detaches, after the workers withdrew their routes
 }
 
 void ServerRunner::for_each_stats(

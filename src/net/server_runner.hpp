@@ -13,6 +13,7 @@
 
 #include "config/config.hpp"
 #include "net/connection_limits.hpp"
+#include "net/fast_path.hpp"
 #include "net/decision_ring.hpp"
 #include "net/net_stats.hpp"
 #include "turn/server.hpp"
@@ -44,6 +45,8 @@ class ServerRunner {
   void for_each_stats(const std::function<void(const turn::Stats&, const NetStats&)>& fn) const;
   // TCP/TLS connection limits and stream closes (null before start()).
   [[nodiscard]] const ConnectionLimits* connection_limits() const { return connections_.get(); }
+  // The tc fast path (edge.fast_path = "tc"); null when off or before start().
+  [[nodiscard]] const FastPath* fast_path() const { return fast_path_.get(); }
   // Asks every worker (posted to its thread) and waits at most `deadline`; nullopt on timeout.
   [[nodiscard]] std::optional<std::vector<turn::AllocationInfo>> sessions(
       std::chrono::milliseconds deadline) const;
@@ -70,6 +73,7 @@ class ServerRunner {
   std::vector<config::Listener> bound_;
   std::shared_ptr<turn::QuotaTracker> quota_;
   std::shared_ptr<const ConnectionLimits> connections_;  // TCP/TLS limits and their counters
+  std::shared_ptr<FastPath> fast_path_;
 };
 
 // Runs until SIGINT or SIGTERM. on_ready is called once every listener is bound (to print the

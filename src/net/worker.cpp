@@ -26,6 +26,7 @@ constexpr unsigned kConnIdShift = 48;
 Worker::Worker(unsigned index, const WorkerShared& shared)
     : index_(index),
       tls_(shared.tls),
+      fast_path_(shared.fast_path),
       streams_(shared.streams),
       latency_budget_(shared.latency_budget),
       timer_(io_),
@@ -234,6 +235,11 @@ void Worker::event(const turn::EventInfo& info) {
     decisions_.record(info, std::chrono::duration<double>(wall).count());
   }
   log_event(info, index_);
+}
+
+void Worker::channel_routes_changed(const turn::ClientTuple& t,
+                                    std::span<const turn::ChannelRoute> routes) {
+  fast_path_->set_routes(t, routes);
 }
 
 void Worker::on_socket_drops(SocketDrop why, uint64_t n) {

@@ -18,6 +18,7 @@
 #include "auth/nonce.hpp"
 #include "config/config.hpp"
 #include "net/decision_ring.hpp"
+#include "net/fast_path.hpp"
 #include "net/net_stats.hpp"
 #include "net/packet_sink.hpp"
 #include "net/ready_poller.hpp"
@@ -46,6 +47,7 @@ struct WorkerShared {
   std::optional<IpAddress> relay_v6;
   StreamLimits streams;  // [limits] of TCP/TLS connections; the counts are shared by workers
   std::chrono::microseconds latency_budget{0};  // edge.latency_budget_us (Worker::run)
+  std::shared_ptr<FastPath> fast_path;          // edge.fast_path = "tc"; null when off
 };
 
 // What a configuration reload hands every worker (issue 6 item 7); null members stay as they are.
@@ -97,6 +99,9 @@ class Worker final : public turn::Io, public PacketSink {
                                      const turn::RelayPortRequest& req) override;
   void close_relay(uint32_t relay_id) override;
   void event(const turn::EventInfo& info) override;
+  [[nodiscard]] bool wants_channel_routes() const override { return fast_path_ != nullptr; }
+  void channel_routes_changed(const turn::ClientTuple& t,
+                              std::span<const turn::ChannelRoute> routes) override;
 
   // PacketSink
   void begin_batch() override;
@@ -123,6 +128,7 @@ class Worker final : public turn::Io, public PacketSink {
   bool send_first_drain_ = false;  // latency budget 0: this turn's first drain not sent yet
   unsigned index_;
   std::shared_ptr<asio::ssl::context> tls_;
+  std::shared_ptr<FastPath> fast_path_;  // before server_, whose allocations withdraw routes
   StreamLimits streams_;
   std::vector<std::shared_ptr<asio::ssl::context>> retired_tls_;  // of connections still open
   RecvBatch batch_;

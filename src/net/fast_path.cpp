@@ -1,0 +1,316 @@
+#include "net/fast_path.hpp"
+
+#include <net/if.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "net/fast_path_object.hpp"
+
+#ifdef AVEDGE_HAVE_FAST_PATH
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "channel_relay.h"
+#endif
+
+namespace avedge::net {
+
+#ifdef AVEDGE_HAVE_FAST_PATH
+
+namespace {
+
+// One fixed handle and priority: a restarted avedge replaces the filter its predecessor left
+// (whose stale routes would otherwise relay for up to a permission's lifetime).
+constexpr uint32_t kTcHandle = 0xA7ED;
+constexpr uint32_t kTcPriority = 0xA7;
+
+struct InstalledRoute {
+  avedge_to_peer_key to_peer{};
+  avedge_to_client_key to_client{};
+};
+
+uint32_t v4_network_order(const IpAddress& ip) {
+  uint32_t out = 0;
+  std::memcpy(&out, ip.bytes.data(), sizeof out);
+  return out;
+}
+
+uint64_t monotonic_ns(TimePoint t) {
+  // steady_clock is CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns().
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch());
+  return ns.count() < 0 ? 0 : static_cast<uint64_t>(ns.count());
+}
+
+bool routable(const turn::ClientTuple& t, const turn::ChannelRoute& r) {
+  return t.client.ip.is_v4() && t.server.ip.is_v4() && r.peer.ip.is_v4() && r.relay.ip.is_v4();
+}
+
+int libbpf_to_spdlog(enum libbpf_print_level level, const char* format, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char line[512];
+  const int n = std::vsnprintf(line, sizeof line, format, args);
+  std::string_view text(line, n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), sizeof line - 1));
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (level == LIBBPF_WARN) {
+    spdlog::warn("fast path: libbpf: {}", text);
+  } else {
+    spdlog::debug("fast path: libbpf: {}", text);
+  }
+  return 0;
+}
+
+std::string errno_text(int err) {
+  return std::strerror(err < 0 ? -err : err);
+}
+
+}  // namespace
+
+struct FastPath::State {
+  std::vector<std::string> interfaces;
+  bpf_object* obj = nullptr;
+  int to_peer_fd = -1;
+  int to_client_fd = -1;
+  int counters_fd = -1;
+  struct Hook {
+    bpf_tc_hook hook{};
+    bpf_tc_opts opts{};
+    bool created_qdisc = false;
+  };
+  std::vector<Hook> hooks;
+  mutable std::mutex mu;
+  std::unordered_map<turn::ClientTuple, std::vector<InstalledRoute>, turn::ClientTupleHash>
+      installed;
+  uint64_t routes = 0;
+  uint64_t unsupported = 0;
+
+  ~State() {
+    for (auto& h : hooks) {
+      bpf_tc_opts o{};
+      o.sz = sizeof o;
+      o.handle = h.opts.handle;
+      o.priority = h.opts.priority;
+      const int err = bpf_tc_detach(&h.hook, &o);
+      if (err != 0 && err != -ENOENT) {
+        spdlog::warn("fast path: detaching from ifindex {}: {}", h.hook.ifindex, errno_text(err));
+      }
+      if (h.created_qdisc) {
+        h.hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
+        bpf_tc_hook_destroy(&h.hook);
+      }
+    }
+    if (obj != nullptr) bpf_object__close(obj);
+  }
+
+  void attach_to(const std::string& name, int prog_fd) {
+    const unsigned ifindex = if_nametoindex(name.c_str());
+    if (ifindex == 0) {
+      throw std::runtime_error(fmt::format(
+          "edge.fast_path_interfaces: no interface '{}' here ({}); list the interfaces client "
+          "and peer traffic arrive on (ip -br link)",
+          name, errno_text(errno)));
+    }
+    Hook h;
+    h.hook.sz = sizeof h.hook;
+    h.hook.ifindex = static_cast<int>(ifindex);
+    h.hook.attach_point = BPF_TC_INGRESS;
+    const int made = bpf_tc_hook_create(&h.hook);
+    if (made != 0 && made != -EEXIST) {
+      throw std::runtime_error(fmt::format(
+          "fast path: cannot add the clsact qdisc to {}: {} (avedge needs CAP_NET_ADMIN and "
+          "CAP_BPF, or root, for edge.fast_path = \"tc\")",
+          name, errno_text(made)));
+    }
+    h.created_qdisc = made == 0;
+    h.opts.sz = sizeof h.opts;
+    h.opts.prog_fd = prog_fd;
+    h.opts.handle = kTcHandle;
+    h.opts.priority = kTcPriority;
+    h.opts.flags = BPF_TC_F_REPLACE;
+    const int err = bpf_tc_attach(&h.hook, &h.opts);
+    if (err != 0) {
+      if (h.created_qdisc) {
+        h.hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
+        bpf_tc_hook_destroy(&h.hook);
+      }
+      throw std::runtime_error(fmt::format("fast path: cannot attach to tc ingress of {}: {}",
+                                           name, errno_text(err)));
+    }
+    hooks.push_back(h);
+  }
+};
+
+bool FastPath::built_in() {
+  return !fast_path_object().empty();
+}
+
+std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& interfaces) {
+  if (interfaces.empty()) {
+    throw std::runtime_error(
+        "edge.fast_path = \"tc\" needs edge.fast_path_interfaces: the interfaces client and "
+        "peer traffic arrive on, e.g. [\"eth0\"]");
+  }
+  libbpf_set_print(libbpf_to_spdlog);
+  auto s = std::make_unique<State>();
+  s->interfaces = interfaces;
+  const auto object = fast_path_object();
+  bpf_object_open_opts opts{};
+  opts.sz = sizeof opts;
+  opts.object_name = "avedge_channel_relay";
+  s->obj = bpf_object__open_mem(object.data(), object.size(), &opts);
+  if (s->obj == nullptr) {
+    throw std::runtime_error(fmt::format("fast path: the embedded program does not open: {}",
+                                         errno_text(errno)));
+  }
+  if (const int err = bpf_object__load(s->obj); err != 0) {
+    throw std::runtime_error(fmt::format(
+        "fast path: the kernel refused the program: {} (needs Linux 5.10 or later with BPF, and "
+        "CAP_BPF and CAP_NET_ADMIN or root)",
+        errno_text(err)));
+  }
+  auto map_fd = [&](const char* name) {
+    const bpf_map* m = bpf_object__find_map_by_name(s->obj, name);
+    if (m == nullptr) throw std::runtime_error(fmt::format("fast path: no map {}", name));
+    return bpf_map__fd(m);
+  };
+  s->to_peer_fd = map_fd("fp_to_peer");
+  s->to_client_fd = map_fd("fp_to_client");
+  s->counters_fd = map_fd("fp_counters");
+  const bpf_program* prog = bpf_object__find_program_by_name(s->obj, "avedge_channel_relay");
+  if (prog == nullptr) throw std::runtime_error("fast path: the program is missing");
+  for (const auto& name : interfaces) s->attach_to(name, bpf_program__fd(prog));
+  return std::shared_ptr<FastPath>(new FastPath(std::move(s)));
+}
+
+void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes) {
+  std::vector<InstalledRoute> next;
+  next.reserve(routes.size());
+  std::lock_guard lock(state_->mu);
+  auto& st = *state_;
+  for (const auto& r : routes) {
+    if (!routable(t, r)) {
+      ++st.unsupported;
+      continue;
+    }
+    InstalledRoute k;
+    k.to_peer.client_ip = v4_network_order(t.client.ip);
+    k.to_peer.server_ip = v4_network_order(t.server.ip);
+    k.to_peer.client_port = t.client.port;
+    k.to_peer.server_port = t.server.port;
+    k.to_peer.channel = r.channel;
+    k.to_client.peer_ip = v4_network_order(r.peer.ip);
+    k.to_client.relay_ip = v4_network_order(r.relay.ip);
+    k.to_client.peer_port = r.peer.port;
+    k.to_client.relay_port = r.relay.port;
+    avedge_to_peer_value pv{};
+    pv.relay_ip = k.to_client.relay_ip;
+    pv.peer_ip = k.to_client.peer_ip;
+    pv.relay_port = r.relay.port;
+    pv.peer_port = r.peer.port;
+    pv.expires_ns = monotonic_ns(r.until);
+    avedge_to_client_value cv{};
+    cv.server_ip = k.to_peer.server_ip;
+    cv.client_ip = k.to_peer.client_ip;
+    cv.server_port = t.server.port;
+    cv.client_port = t.client.port;
+    cv.channel = r.channel;
+    cv.expires_ns = pv.expires_ns;
+    // The client-bound entry first: a peer's answer must not reach the userspace relay after
+    // the client's first datagram went by the kernel (the order only matters for a moment).
+    const int e1 = bpf_map_update_elem(st.to_client_fd, &k.to_client, &cv, BPF_ANY);
+    const int e2 = bpf_map_update_elem(st.to_peer_fd, &k.to_peer, &pv, BPF_ANY);
+    if (e1 != 0 || e2 != 0) {
+      // A full map: the rest stays with the userspace relay, which relays it all the same.
+      spdlog::warn("fast path: route not installed ({}); the userspace relay carries it",
+                   errno_text(errno));
+      bpf_map_delete_elem(st.to_client_fd, &k.to_client);
+      bpf_map_delete_elem(st.to_peer_fd, &k.to_peer);
+      continue;
+    }
+    next.push_back(k);
+  }
+  auto it = st.installed.find(t);
+  if (it != st.installed.end()) {
+    for (const auto& old : it->second) {
+      const bool kept = std::any_of(next.begin(), next.end(), [&](const InstalledRoute& n) {
+        return std::memcmp(&n.to_peer, &old.to_peer, sizeof old.to_peer) == 0;
+      });
+      if (!kept) {
+        bpf_map_delete_elem(st.to_peer_fd, &old.to_peer);
+        bpf_map_delete_elem(st.to_client_fd, &old.to_client);
+      }
+    }
+    st.routes -= it->second.size();
+  }
+  st.routes += next.size();
+  if (next.empty()) {
+    if (it != st.installed.end()) st.installed.erase(it);
+  } else {
+    st.installed[t] = std::move(next);
+  }
+}
+
+FastPathCounters FastPath::counters() const {
+  FastPathCounters c;
+  const int cpus = libbpf_num_possible_cpus();
+  std::vector<uint64_t> per_cpu(cpus > 0 ? static_cast<size_t>(cpus) : 1);
+  auto total = [&](uint32_t slot) {
+    uint64_t sum = 0;
+    if (bpf_map_lookup_elem(state_->counters_fd, &slot, per_cpu.data()) == 0) {
+      for (const uint64_t v : per_cpu) sum += v;
+    }
+    return sum;
+  };
+  c.to_peer_packets = total(AVEDGE_FP_TO_PEER_PACKETS);
+  c.to_peer_bytes = total(AVEDGE_FP_TO_PEER_BYTES);
+  c.to_client_packets = total(AVEDGE_FP_TO_CLIENT_PACKETS);
+  c.to_client_bytes = total(AVEDGE_FP_TO_CLIENT_BYTES);
+  c.declined = total(AVEDGE_FP_DECLINED);
+  std::lock_guard lock(state_->mu);
+  c.routes = state_->routes;
+  c.unsupported = state_->unsupported;
+  return c;
+}
+
+#else  // built without libbpf
+
+struct FastPath::State {
+  std::vector<std::string> interfaces;
+};
+
+bool FastPath::built_in() {
+  return false;
+}
+
+std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& /*interfaces*/) {
+  throw std::runtime_error(
+      "edge.fast_path = \"tc\": this avedge was built without the fast path (libbpf-dev and "
+      "clang were missing at build time: scripts/install-deps.sh installs them)");
+}
+
+void FastPath::set_routes(const turn::ClientTuple& /*t*/,
+                          std::span<const turn::ChannelRoute> /*routes*/) {}
+
+FastPathCounters FastPath::counters() const {
+  return {};
+}
+
+#endif
+
+FastPath::FastPath(std::unique_ptr<State> s) : state_(std::move(s)) {}
+FastPath::~FastPath() = default;
+
+const std::vector<std::string>& FastPath::interfaces() const {
+  return state_->interfaces;
+}
+
+}  // namespace avedge::net

@@ -1,0 +1,50 @@
+// The kernel fast path for channel-bound UDP (issue 7 item 4, decision 0013): loads
+// bpf/channel_relay.bpf.c, attaches it at tc ingress of the configured interfaces and keeps its
+// maps equal to the routes the TURN core publishes (turn::Io::channel_routes_changed).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "turn/channel_routes.hpp"
+#include "turn/io.hpp"
+
+namespace avedge::net {
+
+struct FastPathCounters {
+  uint64_t to_peer_packets = 0;
+  uint64_t to_peer_bytes = 0;
+  uint64_t to_client_packets = 0;
+  uint64_t to_client_bytes = 0;
+  uint64_t declined = 0;  // routed, but handed to the userspace relay (no forwarding route)
+  uint64_t routes = 0;    // channel routes in the kernel's maps
+  uint64_t unsupported = 0;  // route updates left to the userspace relay (IPv6)
+};
+
+class FastPath {
+ public:
+  // True when this build carries the program (libbpf and clang were there at build time).
+  static bool built_in();
+  // Loads the program and attaches it to tc ingress of each interface, replacing a filter a
+  // previous avedge left there. Throws std::runtime_error naming the interface, cause and fix.
+  static std::shared_ptr<FastPath> attach(const std::vector<std::string>& interfaces);
+  ~FastPath();  // detaches
+  FastPath(const FastPath&) = delete;
+  FastPath& operator=(const FastPath&) = delete;
+
+  // Makes the kernel's routes of allocation `t` equal `routes` (thread-safe).
+  void set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes);
+  [[nodiscard]] FastPathCounters counters() const;
+  [[nodiscard]] const std::vector<std::string>& interfaces() const;
+
+  struct State;
+
+ private:
+  explicit FastPath(std::unique_ptr<State> s);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace avedge::net
