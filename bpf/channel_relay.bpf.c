@@ -69,8 +69,9 @@ static __always_inline __u16 ipv4_checksum(const struct iphdr* iph) {
   return (__u16)~sum;
 }
 
-/* How a rewritten packet leaves: on loopback it goes on up this host's stack; elsewhere the FIB
- * names the next hop. Decided before the packet changes, so a refusal leaves it untouched. */
+/* How a rewritten packet leaves: to this host, up the stack (through lo when it came in
+ * elsewhere); to another host, to the next hop the FIB names. Decided before the packet
+ * changes, so a refusal leaves it untouched. */
 enum exit_kind { EXIT_STACK, EXIT_LOOPBACK, EXIT_REDIRECT, EXIT_NEIGH, EXIT_DECLINE };
 
 struct exit_plan {
@@ -83,8 +84,9 @@ struct exit_plan {
 static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 daddr,
                                       __u16 sport, __u16 dport, __u16 tot_len,
                                       struct exit_plan* plan) {
-  if (skb->ingress_ifindex == LOOPBACK_IFINDEX) {
-    plan->kind = EXIT_STACK;
+  const int on_loopback = skb->ingress_ifindex == LOOPBACK_IFINDEX;
+  if ((daddr & bpf_htonl(0xFF000000)) == bpf_htonl(0x7F000000)) {
+    plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK; /* 127/8: this host */
     return;
   }
   struct bpf_fib_lookup fib = {};
@@ -105,9 +107,11 @@ static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 
   } else if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
     plan->kind = EXIT_NEIGH;
   } else if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) {
-    plan->kind = EXIT_LOOPBACK; /* a local destination: deliver through lo */
+    plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK; /* a local destination */
   } else {
-    plan->kind = EXIT_DECLINE; /* forwarding off, unreachable, or needs fragmenting */
+    /* Forwarding off on the ingress interface (the FIB helper needs it), no route, or the
+     * packet needs fragmenting: the userspace relay sends it. */
+    plan->kind = EXIT_DECLINE;
   }
 }
 

@@ -174,7 +174,7 @@ stage_interop_asan() {
     return
   fi
   AVEDGE_BIN=$PWD/build-asan/avedge \
-    INTEROP_OWN_SERVER_RECIPES=${INTEROP_ASAN_RECIPES:-"t_peer_policy t_malformed t_pools t_mras t_probe t_limits t_drain t_reload t_restart"} \
+    INTEROP_OWN_SERVER_RECIPES=${INTEROP_ASAN_RECIPES:-"t_peer_policy t_malformed t_pools t_mras t_probe t_limits t_drain t_reload t_restart t_fast_path"} \
     run_interop "interop (ASan+UBSan)"
 }
 

@@ -146,6 +146,25 @@ struct FastPath::State {
                                            name, errno_text(err)));
     }
     hooks.push_back(h);
+    warn_if_not_forwarding(name);
+  }
+
+  // bpf_fib_lookup() answers only on interfaces that forward: elsewhere every datagram
+  // would be declined, correct but slow. Loopback needs no lookup for 127/8.
+  static void warn_if_not_forwarding(const std::string& name) {
+    if (name == "lo") return;
+    std::FILE* f = std::fopen(fmt::format("/proc/sys/net/ipv4/conf/{}/forwarding", name).c_str(), "r");
+    if (f == nullptr) return;
+    const int c = std::fgetc(f);
+    std::fclose(f);
+    if (c == '0') {
+      spdlog::warn(
+          "fast path: net.ipv4.conf.{}.forwarding is 0, so the kernel cannot pick a next hop "
+          "and avedge relays every datagram itself (avedge_fast_path_declined_total rises); "
+          "set it to 1 (sysctl -w net.ipv4.conf.{}.forwarding=1, and drop forwarded traffic "
+          "you do not want in the FORWARD chain)",
+          name, name);
+    }
   }
 };
 
