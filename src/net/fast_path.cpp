@@ -78,6 +78,7 @@ std::string errno_text(int err) {
 struct FastPath::State {
   std::vector<std::string> interfaces;
   bpf_object* obj = nullptr;
+  int prog_fd = -1;
   int to_peer_fd = -1;
   int to_client_fd = -1;
   int counters_fd = -1;
@@ -111,7 +112,7 @@ struct FastPath::State {
     if (obj != nullptr) bpf_object__close(obj);
   }
 
-  void attach_to(const std::string& name, int prog_fd) {
+  void attach_to(const std::string& name) {
     const unsigned ifindex = if_nametoindex(name.c_str());
     if (ifindex == 0) {
       throw std::runtime_error(fmt::format(
@@ -172,15 +173,11 @@ bool FastPath::built_in() {
   return !fast_path_object().empty();
 }
 
-std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& interfaces) {
-  if (interfaces.empty()) {
-    throw std::runtime_error(
-        "edge.fast_path = \"tc\" needs edge.fast_path_interfaces: the interfaces client and "
-        "peer traffic arrive on, e.g. [\"eth0\"]");
-  }
+namespace {
+
+std::unique_ptr<FastPath::State> load_program() {
   libbpf_set_print(libbpf_to_spdlog);
-  auto s = std::make_unique<State>();
-  s->interfaces = interfaces;
+  auto s = std::make_unique<FastPath::State>();
   const auto object = fast_path_object();
   bpf_object_open_opts opts{};
   opts.sz = sizeof opts;
@@ -206,8 +203,50 @@ std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& inter
   s->counters_fd = map_fd("fp_counters");
   const bpf_program* prog = bpf_object__find_program_by_name(s->obj, "avedge_channel_relay");
   if (prog == nullptr) throw std::runtime_error("fast path: the program is missing");
-  for (const auto& name : interfaces) s->attach_to(name, bpf_program__fd(prog));
+  s->prog_fd = bpf_program__fd(prog);
+  return s;
+}
+
+}  // namespace
+
+std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& interfaces) {
+  if (interfaces.empty()) {
+    throw std::runtime_error(
+        "edge.fast_path = \"tc\" needs edge.fast_path_interfaces: the interfaces client and "
+        "peer traffic arrive on, e.g. [\"eth0\"]");
+  }
+  auto s = load_program();
+  s->interfaces = interfaces;
+  for (const auto& name : interfaces) s->attach_to(name);
   return std::shared_ptr<FastPath>(new FastPath(std::move(s)));
+}
+
+std::shared_ptr<FastPath> FastPath::load_unattached() {
+  return std::shared_ptr<FastPath>(new FastPath(load_program()));
+}
+
+FastPath::ProgramRun FastPath::run_program(std::span<const uint8_t> frame,
+                                           uint32_t ingress_ifindex) const {
+  ProgramRun run;
+  run.frame.resize(frame.size() + 64);
+  __sk_buff ctx{};
+  ctx.ingress_ifindex = ingress_ifindex;
+  bpf_test_run_opts o{};
+  o.sz = sizeof o;
+  o.data_in = frame.data();
+  o.data_size_in = static_cast<uint32_t>(frame.size());
+  o.data_out = run.frame.data();
+  o.data_size_out = static_cast<uint32_t>(run.frame.size());
+  o.ctx_in = &ctx;
+  o.ctx_size_in = sizeof ctx;
+  o.repeat = 1;
+  const int err = bpf_prog_test_run_opts(state_->prog_fd, &o);
+  if (err != 0) {
+    throw std::runtime_error(fmt::format("fast path: test run refused: {}", errno_text(err)));
+  }
+  run.action = static_cast<int>(o.retval);
+  run.frame.resize(o.data_size_out);
+  return run;
 }
 
 void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes) {
@@ -316,8 +355,17 @@ std::shared_ptr<FastPath> FastPath::attach(const std::vector<std::string>& /*int
       "clang were missing at build time: scripts/install-deps.sh installs them)");
 }
 
+std::shared_ptr<FastPath> FastPath::load_unattached() {
+  return attach({});
+}
+
 void FastPath::set_routes(const turn::ClientTuple& /*t*/,
                           std::span<const turn::ChannelRoute> /*routes*/) {}
+
+FastPath::ProgramRun FastPath::run_program(std::span<const uint8_t> /*frame*/,
+                                           uint32_t /*ingress_ifindex*/) const {
+  return {};
+}
 
 FastPathCounters FastPath::counters() const {
   return {};

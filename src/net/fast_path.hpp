@@ -31,6 +31,9 @@ class FastPath {
   // Loads the program and attaches it to tc ingress of each interface, replacing a filter a
   // previous avedge left there. Throws std::runtime_error naming the interface, cause and fix.
   static std::shared_ptr<FastPath> attach(const std::vector<std::string>& interfaces);
+  // The program loaded with its maps but attached nowhere: for tests and the fuzz target,
+  // which run it on frames of their own (run_program). Throws like attach().
+  static std::shared_ptr<FastPath> load_unattached();
   ~FastPath();  // detaches
   FastPath(const FastPath&) = delete;
   FastPath& operator=(const FastPath&) = delete;
@@ -39,6 +42,15 @@ class FastPath {
   void set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes);
   [[nodiscard]] FastPathCounters counters() const;
   [[nodiscard]] const std::vector<std::string>& interfaces() const;
+
+  // Runs the program once on an Ethernet frame as if it arrived on `ingress_ifindex`
+  // (BPF_PROG_TEST_RUN): its tc action and the frame as it left.
+  struct ProgramRun {
+    int action = -1;  // TC_ACT_OK 0, TC_ACT_SHOT 2, TC_ACT_REDIRECT 7
+    std::vector<uint8_t> frame;
+  };
+  [[nodiscard]] ProgramRun run_program(std::span<const uint8_t> frame,
+                                       uint32_t ingress_ifindex) const;
 
   struct State;
 
