@@ -58,7 +58,10 @@ bool routable(const turn::ClientTuple& t, const turn::ChannelRoute& r) {
 int libbpf_to_spdlog(enum libbpf_print_level level, const char* format, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
   char line[512];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"  // libbpf's own format strings
   const int n = std::vsnprintf(line, sizeof line, format, args);
+#pragma GCC diagnostic pop
   std::string_view text(line, n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), sizeof line - 1));
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   if (level == LIBBPF_WARN) {
