@@ -27,6 +27,18 @@ TEST(Finalize, DerivesRelayIpFromTheFirstListener) {
   EXPECT_EQ(c.relay_ips[0].where.to_string(), "a.toml:2");
 }
 
+TEST(Finalize, TheTcFastPathNeedsInterfaces) {
+  Config c = load("[edge]\nlisten = [\"udp://192.0.2.7:3478\"]\nfast_path = \"tc\"\n");
+  EXPECT_EQ(joined(finalize(c)),
+            "a.toml:3: fast_path = \"tc\" without fast_path_interfaces; fix: add "
+            "fast_path_interfaces = [\"eth0\"] under [edge]: the interfaces client and peer "
+            "traffic arrive on\n");
+  Config ok = load(
+      "[edge]\nlisten = [\"udp://192.0.2.7:3478\"]\nfast_path = \"tc\"\n"
+      "fast_path_interfaces = [\"eth0\"]\n");
+  EXPECT_TRUE(finalize(ok).empty());
+}
+
 TEST(Finalize, WildcardListenerNeedsRelayIps) {
   Config c = load("[edge]\nlisten = [\"udp://0.0.0.0:3478\"]\n");
   const Errors e = finalize(c);

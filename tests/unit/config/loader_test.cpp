@@ -176,6 +176,30 @@ TEST(Loader, LatencyBudget) {
             "= 150 (the default) or 0 (wake at every packet)");
 }
 
+TEST(Loader, FastPath) {
+  const LoadResult off = load_string("[edge]\n", "a.toml");
+  EXPECT_EQ(off.config.fast_path.value, "off");
+  const LoadResult tc =
+      load_string("[edge]\nfast_path = \"tc\"\nfast_path_interfaces = [\"eth0\", \"lo\"]\n",
+                  "a.toml");
+  ASSERT_TRUE(tc.errors.empty());
+  EXPECT_EQ(tc.config.fast_path.value, "tc");
+  ASSERT_EQ(tc.config.fast_path_interfaces.size(), 2U);
+  EXPECT_EQ(tc.config.fast_path_interfaces[1].value, "lo");
+  EXPECT_EQ(tc.config.fast_path_interfaces[1].where.line, 3U);
+  const LoadResult xdp = load_string("[edge]\nfast_path = \"xdp\"\n", "a.toml");
+  ASSERT_EQ(xdp.errors.size(), 1U);
+  EXPECT_EQ(xdp.errors[0].to_string(),
+            "a.toml:2: fast_path \"xdp\": must be \"off\" or \"tc\"; fix: write fast_path = "
+            "\"tc\" (channel-bound UDP relayed in the kernel) or \"off\" (the default)");
+  const LoadResult bad_name =
+      load_string("[edge]\nfast_path_interfaces = [\"eth0\",\n  \"a very long name\"]\n", "a.toml");
+  ASSERT_EQ(bad_name.errors.size(), 1U);
+  EXPECT_EQ(bad_name.errors[0].to_string(),
+            "a.toml:3: fast_path_interfaces: \"a very long name\" is not an interface name; fix: "
+            "write the names `ip -br link` prints, e.g. [\"eth0\"]");
+}
+
 TEST(Loader, SyntaxErrorHasLine) {
   const LoadResult r = load_string("[edge]\nrealm = \"x\n", "a.toml");
   ASSERT_EQ(r.errors.size(), 1U);
