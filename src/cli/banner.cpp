@@ -60,6 +60,13 @@ std::string make_banner(const BannerInput& in) {
   out += fmt::format("  relay   {} ports {}\n", relays, cfg.relay_ports.value.to_string());
   out += fmt::format("  peers   deny {}{}\n", cfg.peers.recommended.value ? "recommended" : "none",
                      cfg.peers.allow.empty() ? "" : " (with allow list)");
+  if (cfg.fast_path.value == "tc") {
+    std::string names;
+    for (const auto& n : cfg.fast_path_interfaces) {
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", n.value);
+    }
+    out += fmt::format("  fast    channel-bound UDP relayed in the kernel (tc) on {}\n", names);
+  }
   if (in.generated_cert) {
     out += fmt::format("  tls     self-signed certificate (generated): {}\n", *in.generated_cert);
   } else if (cfg.has_tls_listener()) {

@@ -93,8 +93,9 @@ US_CLIENT='avedge_relayed_packets_total{direction="to_client"}'
 
 start_edge "$RUN_DIR/edge.log"
 report "avedge starts in $NS_E with edge.fast_path = \"tc\"" $? || { tail "$RUN_DIR/edge.log"; summary; exit 1; }
-[ "$(filters fpe0)" = 1 ] && [ "$(filters lo)" = 1 ]
-report "its program is attached at tc ingress of fpe0 and lo (handle 0xa7ed)" $?
+[ "$(filters fpe0)" = 1 ] && [ "$(filters lo)" = 1 ] &&
+  grep -q 'fast    channel-bound UDP relayed in the kernel (tc) on fpe0, lo' "$RUN_DIR/edge.log"
+report "its program is attached at tc ingress of fpe0 and lo (handle 0xa7ed); the banner says so" $?
 grep -q 'net.ipv4.conf.fpe0.forwarding is 0' "$RUN_DIR/edge.log"
 report "forwarding is off in the new namespace: the log says so and names the sysctl" $?
 
