@@ -8,7 +8,7 @@
 # Knobs: BENCH_REPS (3), BENCH_PROBE_SECONDS (1: each step of the max-rate search),
 # BENCH_FIXED_SECONDS (3), BENCH_HOLD (10000 allocations),
 # BENCH_SERVERS ("avedge coturn forwarder fanout"),
-# BENCH_WORKLOADS ("maxpps fixed setup hold"), BENCH_OUT (directory for the raw results),
+# BENCH_WORKLOADS ("maxpps fixed setup hold fastpath"), BENCH_OUT (directory for the raw results),
 # BENCH_BUILD_DIR (use the binaries there instead of building build/ in Release).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +23,7 @@ PROBE=${BENCH_PROBE_SECONDS:-1}
 FIXED=${BENCH_FIXED_SECONDS:-3}
 HOLD=${BENCH_HOLD:-10000}
 SERVERS=${BENCH_SERVERS:-avedge coturn forwarder fanout}
-WORKLOADS=${BENCH_WORKLOADS:-maxpps fixed setup hold}
+WORKLOADS=${BENCH_WORKLOADS:-maxpps fixed setup hold fastpath}
 OUT=${BENCH_OUT:-$ROOT/build/bench-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -39,6 +39,7 @@ SECRET=$(openssl rand -hex 32)
 TCK=$(getconf CLK_TCK)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 10k held allocations need 10k relay sockets
 SERVER_PID=""
+GEN_EXTRA=()  # more generator flags (--no-gso for the fast path workload)
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
@@ -52,7 +53,11 @@ trap cleanup EXIT
 # wake-up per packet); avedge-w2.toml: two workers (on the same CPU 0), run for the max rate of
 # 160 B one way (at saturation CPU 0 is busy all the time, so CPU per packet is 1 / max rate:
 # what the two-worker target is judged on) and at 100k/s.
-write_avedge_config() { # file workers latency_budget_us (empty: the default)
+#
+# avedge-fp.toml: the tc fast path on lo (issue 7 item 4; needs root). The generator then sends
+# without UDP GSO (a GSO batch reaches tc as one large packet, which the program leaves to
+# userspace), and so do the runs it is compared with (workload suffix _ng).
+write_avedge_config() { # file workers latency_budget_us (empty: the default) [fast path]
   cat >"$OUT/$1" <<TOML
 [edge]
 realm = "bench.test"
@@ -61,6 +66,8 @@ relay_ips = ["$HOST"]
 relay_ports = "10000-29999"
 workers = $2
 ${3:+latency_budget_us = $3}
+${4:+fast_path = \"tc\"
+fast_path_interfaces = [\"lo\"]}
 [auth]
 secrets = ["$SECRET"]
 dev_credentials = false
@@ -133,6 +140,9 @@ stop_server() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+# Busy ticks of the whole host (both cores: server, generator, and the kernel's softirq work,
+# which loopback charges to the sender): user nice system irq softirq steal of /proc/stat.
+host_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 
 gen() { # server, bench flags...
@@ -140,8 +150,8 @@ gen() { # server, bench flags...
   local target=(--secret "$SECRET")
   [ "$server" = forwarder ] && target=(--raw --peer-port "$PEER_PORT")
   [ "$server" = fanout ] && target=(--raw --peer-port "$PEER_PORT" --raw-relay-base "$FAN_BASE")
-  taskset -c 1 "$BIN" bench --server "$HOST:$PORT" --peer-ip "$HOST" "${target[@]}" --json "$@" \
-    2>/dev/null || true
+  taskset -c 1 "$BIN" bench --server "$HOST:$PORT" --peer-ip "$HOST" "${target[@]}" \
+    "${GEN_EXTRA[@]}" --json "$@" 2>/dev/null || true
 }
 
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
@@ -178,14 +188,18 @@ max_rate() { # server payload both(0/1) rep [workload suffix]
 }
 
 fixed_rate() { # server rate rep [workload suffix]
-  local server=$1 rate=$2 rep=$3 sfx=${4:-} c0 c1 line received
+  local server=$1 rate=$2 rep=$3 sfx=${4:-} c0 c1 h0 h1 line received
   c0=$(cpu_ticks)
+  h0=$(host_ticks)
   line=$(gen "$server" -n 100 --rate "$rate" --duration "$FIXED")
   c1=$(cpu_ticks)
+  h1=$(host_ticks)
   received=$(echo "$line" | field received)
-  local us_per_packet
+  local us_per_packet host_us
   us_per_packet=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($c1 - $c0) / $TCK * 1e6 / r : 0)}")
+  host_us=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($h1 - $h0) / $TCK * 1e6 / r : 0)}")
   record "$server" "cpu_us_${rate}$sfx" "$rep" "$us_per_packet"
+  record "$server" "hostcpu_us_${rate}$sfx" "$rep" "$host_us"
   for q in p50_us p99_us p999_us; do
     record "$server" "${q}_${rate}$sfx" "$rep" "$(echo "$line" | field $q)"
   done
@@ -220,6 +234,7 @@ hold_memory() { # server rep
 write_avedge_config avedge.toml 1
 write_avedge_config avedge-b0.toml 1 0
 write_avedge_config avedge-w2.toml 2
+write_avedge_config avedge-fp.toml 1 "" tc
 write_coturn_config
 log "results in $OUT"
 # Servers back to back on each workload: this guest's speed drifts by up to 50% over minutes
@@ -268,6 +283,29 @@ for rep in $(seq 1 "$REPS"); do
             fi
           done
         done ;;
+      fastpath)
+        # The tc fast path against the same servers, all with a generator that sends without
+        # GSO. On one host over loopback the kernel's relaying runs in the sender's context,
+        # so host CPU per packet (both cores) is what compares; a max rate would measure the
+        # generator.
+        GEN_EXTRA=(--no-gso)
+        for rate in 20000 100000; do
+          for server in $ORDER; do
+            [ "$server" = fanout ] && continue
+            start_server "$server"
+            fixed_rate "$server" "$rate" "$rep" _ng
+            stop_server
+            if [ "$server" = avedge ]; then
+              if start_server avedge avedge-fp.toml; then
+                fixed_rate avedge "$rate" "$rep" _fp
+                stop_server
+              else
+                log "  the fast path did not start (needs root and a build with libbpf): skipped"
+              fi
+            fi
+          done
+        done
+        GEN_EXTRA=() ;;
       setup | hold)
         for server in $ORDER; do
           [ "$server" = avedge ] || [ "$server" = coturn ] || continue

@@ -32,6 +32,23 @@ ROWS = [
     ("p99_us_100000_b0", "budget 0: latency p99 µs at 100k/s", "p99_us_100000"),
     ("cpu_us_100000_w2", "two workers: server CPU µs per packet at 100k/s", "cpu_us_100000"),
     ("gencpu_100000", "generator CPU (cores) at 100k/s", None),
+    ("hostcpu_us_20000", "host CPU µs per packet at 20k/s (both cores)", None),
+    ("hostcpu_us_100000", "host CPU µs per packet at 100k/s (both cores)", None),
+    ("hostcpu_us_20000_ng", "generator without GSO: host CPU µs per packet at 20k/s", None),
+    ("hostcpu_us_100000_ng", "generator without GSO: host CPU µs per packet at 100k/s", None),
+    ("p50_us_20000_ng", "generator without GSO: latency p50 µs at 20k/s", None),
+    ("hostcpu_us_20000_fp", "tc fast path: host CPU µs per packet at 20k/s",
+     "hostcpu_us_20000_ng"),
+    ("hostcpu_us_100000_fp", "tc fast path: host CPU µs per packet at 100k/s",
+     "hostcpu_us_100000_ng"),
+    ("cpu_us_20000_fp", "tc fast path: server process CPU µs per packet at 20k/s",
+     "cpu_us_20000_ng"),
+    ("cpu_us_100000_fp", "tc fast path: server process CPU µs per packet at 100k/s",
+     "cpu_us_100000_ng"),
+    ("p50_us_20000_fp", "tc fast path: latency p50 µs at 20k/s", "p50_us_20000_ng"),
+    ("p99_us_20000_fp", "tc fast path: latency p99 µs at 20k/s", "p99_us_20000_ng"),
+    ("p50_us_100000_fp", "tc fast path: latency p50 µs at 100k/s", "p50_us_100000_ng"),
+    ("p99_us_100000_fp", "tc fast path: latency p99 µs at 100k/s", "p99_us_100000_ng"),
     ("setup_rate", "allocations set up per second (2000)", None),
     ("rss_per_allocation", "server RSS bytes per held allocation", None),
 ]
@@ -119,6 +136,13 @@ def targets(med):
     elif fixed_one and fixed_two:
         check("two workers: CPU per packet does not grow (≤ 1.1× one worker, at 100k/s)",
               f"{fixed_two / fixed_one:.2f}×", fixed_two <= 1.1 * fixed_one)
+    # Item 4 (past the userspace ceiling): the kernel path must cost the host less per packet
+    # than the bare userspace forwarder, measured with the same generator (without GSO).
+    for rate in ("20000", "100000"):
+        a, f = m(f"hostcpu_us_{rate}_fp"), m(f"hostcpu_us_{rate}_ng", "forwarder")
+        if a is not None and f:
+            check(f"(item 4) tc fast path: host CPU per packet at {int(rate) // 1000}k/s below "
+                  "the bare forwarder's", f"{a / f:.2f}×", a < f)
     return out
 
 
