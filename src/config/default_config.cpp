@@ -34,6 +34,11 @@ software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises ag
 # true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
 # 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.
 strict_channel_numbers = false
+# Kernel fast path (Linux tc, eBPF): ChannelData of UDP allocations relayed in the kernel,
+# both ways, without waking avedge. Needs root (or CAP_BPF and CAP_NET_ADMIN) and, off
+# loopback, net.ipv4.conf.<interface>.forwarding = 1. Off by default.
+# fast_path = "tc"
+# fast_path_interfaces = ["eth0"]
 pool = "DEVPOOL"      # the [[edge_pool]] this process serves: it accepts that pool's
 #                      # credentials and names the issuer of any other pool's (auth.foreign_pool)
 # diagnostic_reasons = false  # true: a refused pool credential's 401 carries the reason
