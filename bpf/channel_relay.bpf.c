@@ -81,9 +81,8 @@ struct exit_plan {
   __u8 dmac[ETH_ALEN];
 };
 
-static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 daddr,
-                                      __u16 sport, __u16 dport, __u16 tot_len,
-                                      struct exit_plan* plan) {
+static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 daddr, __u16 sport,
+                                      __u16 dport, __u16 tot_len, struct exit_plan* plan) {
   const int on_loopback = skb->ingress_ifindex == LOOPBACK_IFINDEX;
   if ((daddr & bpf_htonl(0xFF000000)) == bpf_htonl(0x7F000000)) {
     plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK; /* 127/8: this host */
@@ -194,8 +193,7 @@ static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) 
   /* Drop the 4 bytes after the IP header; the UDP header is then rewritten over the old UDP
    * length and checksum and the ChannelData header. */
   if (bpf_skb_adjust_room(skb, -CD_HLEN, BPF_ADJ_ROOM_NET, 0) != 0) return TC_ACT_SHOT;
-  if (payload - CD_HLEN != data_len &&
-      bpf_skb_change_tail(skb, L4_OFF + udp_len, 0) != 0) {
+  if (payload - CD_HLEN != data_len && bpf_skb_change_tail(skb, L4_OFF + udp_len, 0) != 0) {
     return TC_ACT_SHOT;
   }
   if (write_headers(skb, saddr, daddr, sport, dport, udp_len) != 0) return TC_ACT_SHOT;

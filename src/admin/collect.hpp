@@ -25,7 +25,7 @@ struct Sources {
   uint64_t relay_ports_total = 0;        // size of the range times the relay addresses
   unsigned workers = 0;
   const net::ConnectionLimits* connections = nullptr;  // null: connection counters read as zero
-  const net::FastPath* fast_path = nullptr;  // null: fast path off, its metrics absent
+  const net::FastPath* fast_path = nullptr;            // null: fast path off, its metrics absent
 };
 
 MetricSet collect(const Sources& s);

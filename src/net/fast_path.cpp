@@ -62,7 +62,8 @@ int libbpf_to_spdlog(enum libbpf_print_level level, const char* format, va_list 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"  // libbpf's own format strings
   const int n = std::vsnprintf(line, sizeof line, format, args);
 #pragma GCC diagnostic pop
-  std::string_view text(line, n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), sizeof line - 1));
+  std::string_view text(line,
+                        n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), sizeof line - 1));
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   if (level == LIBBPF_WARN) {
     spdlog::warn("fast path: libbpf: {}", text);
@@ -146,8 +147,8 @@ struct FastPath::State {
         h.hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
         bpf_tc_hook_destroy(&h.hook);
       }
-      throw std::runtime_error(fmt::format("fast path: cannot attach to tc ingress of {}: {}",
-                                           name, errno_text(err)));
+      throw std::runtime_error(
+          fmt::format("fast path: cannot attach to tc ingress of {}: {}", name, errno_text(err)));
     }
     hooks.push_back(h);
     warn_if_not_forwarding(name);
@@ -157,7 +158,8 @@ struct FastPath::State {
   // would be declined, correct but slow. Loopback needs no lookup for 127/8.
   static void warn_if_not_forwarding(const std::string& name) {
     if (name == "lo") return;
-    std::FILE* f = std::fopen(fmt::format("/proc/sys/net/ipv4/conf/{}/forwarding", name).c_str(), "r");
+    std::FILE* f =
+        std::fopen(fmt::format("/proc/sys/net/ipv4/conf/{}/forwarding", name).c_str(), "r");
     if (f == nullptr) return;
     const int c = std::fgetc(f);
     std::fclose(f);
@@ -187,8 +189,8 @@ std::unique_ptr<FastPath::State> load_program() {
   opts.object_name = "avedge_channel_relay";
   s->obj = bpf_object__open_mem(object.data(), object.size(), &opts);
   if (s->obj == nullptr) {
-    throw std::runtime_error(fmt::format("fast path: the embedded program does not open: {}",
-                                         errno_text(errno)));
+    throw std::runtime_error(
+        fmt::format("fast path: the embedded program does not open: {}", errno_text(errno)));
   }
   if (const int err = bpf_object__load(s->obj); err != 0) {
     throw std::runtime_error(fmt::format(

@@ -13,8 +13,8 @@
 
 #include "config/config.hpp"
 #include "net/connection_limits.hpp"
-#include "net/fast_path.hpp"
 #include "net/decision_ring.hpp"
+#include "net/fast_path.hpp"
 #include "net/net_stats.hpp"
 #include "turn/server.hpp"
 #include "turn/stats.hpp"

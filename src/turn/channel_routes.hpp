@@ -15,8 +15,8 @@ struct Allocation;
 struct ChannelRoute {
   uint16_t channel = 0;
   Endpoint peer;
-  Endpoint relay;    // the relayed transport address of the peer's family
-  TimePoint until;   // RFC 8656 §12: data flows while channel and permission (§9) both live
+  Endpoint relay;   // the relayed transport address of the peer's family
+  TimePoint until;  // RFC 8656 §12: data flows while channel and permission (§9) both live
   friend bool operator==(const ChannelRoute&, const ChannelRoute&) = default;
 };
 

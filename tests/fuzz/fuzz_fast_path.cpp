@@ -54,8 +54,8 @@ void check_rewritten(const std::vector<uint8_t>& f) {
   for (size_t i = 14; i < 34; i += 2) sum += get16(f, i);
   while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
   check(sum == 0xFFFF);
-  const bool to_peer = is(f, 26, kRelay) && is(f, 30, kPeer) &&
-                       get16(f, 34) == kRelay.port && get16(f, 36) == kPeer.port;
+  const bool to_peer = is(f, 26, kRelay) && is(f, 30, kPeer) && get16(f, 34) == kRelay.port &&
+                       get16(f, 36) == kPeer.port;
   const bool to_client = is(f, 26, kClient.server) && is(f, 30, kClient.client) &&
                          get16(f, 34) == kClient.server.port &&
                          get16(f, 36) == kClient.client.port && f.size() >= 46 &&

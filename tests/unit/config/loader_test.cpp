@@ -179,9 +179,8 @@ TEST(Loader, LatencyBudget) {
 TEST(Loader, FastPath) {
   const LoadResult off = load_string("[edge]\n", "a.toml");
   EXPECT_EQ(off.config.fast_path.value, "off");
-  const LoadResult tc =
-      load_string("[edge]\nfast_path = \"tc\"\nfast_path_interfaces = [\"eth0\", \"lo\"]\n",
-                  "a.toml");
+  const LoadResult tc = load_string(
+      "[edge]\nfast_path = \"tc\"\nfast_path_interfaces = [\"eth0\", \"lo\"]\n", "a.toml");
   ASSERT_TRUE(tc.errors.empty());
   EXPECT_EQ(tc.config.fast_path.value, "tc");
   ASSERT_EQ(tc.config.fast_path_interfaces.size(), 2U);

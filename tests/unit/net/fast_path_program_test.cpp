@@ -59,8 +59,7 @@ std::vector<uint8_t> frame(const Endpoint& from, const Endpoint& to,
 
 std::vector<uint8_t> channel_data(uint16_t ch, const std::string& data, size_t pad = 0) {
   std::vector<uint8_t> p{static_cast<uint8_t>(ch >> 8), static_cast<uint8_t>(ch),
-                         static_cast<uint8_t>(data.size() >> 8),
-                         static_cast<uint8_t>(data.size())};
+                         static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size())};
   p.insert(p.end(), data.begin(), data.end());
   p.insert(p.end(), pad, 0);
   return p;
@@ -115,9 +114,8 @@ class FastPathProgram : public ::testing::Test {
 }  // namespace
 
 TEST_F(FastPathProgram, ClientChannelDataLeavesAsTheRelaysDatagramToThePeer) {
-  const auto run = fp_->run_program(frame(kClient.client, kClient.server,
-                                          channel_data(0x4001, "hello")),
-                                    kLoopback);
+  const auto run = fp_->run_program(
+      frame(kClient.client, kClient.server, channel_data(0x4001, "hello")), kLoopback);
   EXPECT_EQ(run.action, kOk) << "127/8 on lo: up the stack to the peer's socket";
   expect_datagram(run.frame, kRelay, kPeer, bytes("hello"));
   const auto c = fp_->counters();
@@ -128,9 +126,8 @@ TEST_F(FastPathProgram, ClientChannelDataLeavesAsTheRelaysDatagramToThePeer) {
 
 TEST_F(FastPathProgram, PaddingAfterTheDataIsCutOff) {
   // RFC 8656 §12.5: over UDP the ChannelData may carry up to 3 bytes of padding.
-  const auto run = fp_->run_program(frame(kClient.client, kClient.server,
-                                          channel_data(0x4001, "hello", 3)),
-                                    kLoopback);
+  const auto run = fp_->run_program(
+      frame(kClient.client, kClient.server, channel_data(0x4001, "hello", 3)), kLoopback);
   EXPECT_EQ(run.action, kOk);
   expect_datagram(run.frame, kRelay, kPeer, bytes("hello"));
 }
@@ -147,14 +144,15 @@ TEST_F(FastPathProgram, FramesWithoutARouteOrOutOfShapeAreLeftAlone) {
   const auto good = frame(kClient.client, kClient.server, channel_data(0x4001, "hello"));
   expect_untouched(frame(kClient.client, kClient.server, channel_data(0x4002, "hello")),
                    "a channel with no route");
-  expect_untouched(frame(*Endpoint::parse("127.0.0.2:40001"), kClient.server,
-                         channel_data(0x4001, "hello")),
-                   "another client port");
+  expect_untouched(
+      frame(*Endpoint::parse("127.0.0.2:40001"), kClient.server, channel_data(0x4001, "hello")),
+      "another client port");
   expect_untouched(frame(*Endpoint::parse("127.0.0.3:6001"), kRelay, bytes("x")),
                    "another peer port: a Data indication, userspace's job");
   auto longer = channel_data(0x4001, "hello");
   longer[3] = 9;  // the length field promises more than there is
-  expect_untouched(frame(kClient.client, kClient.server, longer), "ChannelData longer than the datagram");
+  expect_untouched(frame(kClient.client, kClient.server, longer),
+                   "ChannelData longer than the datagram");
   expect_untouched(frame(kClient.client, kClient.server, channel_data(0x4001, "hello", 4)),
                    "4 bytes after the data: not padding");
   auto stun = good;
