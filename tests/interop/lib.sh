@@ -272,8 +272,10 @@ stop_server() {
 
 # start_own_avedge TOML LOG: `avedge serve -c TOML` for a recipe that needs a configuration of
 # its own; waits for "avedge: ready" (10 s). Sets EDGE (the timeout wrapper's PID); 0 = ready.
+# AVEDGE_PREFIX: words to run it under, e.g. (ip netns exec NS).
+AVEDGE_PREFIX=()
 start_own_avedge() {
-  start_bg "$SERVER_LIFETIME" "$2" "$AVEDGE_BIN" serve -c "$1"
+  start_bg "$SERVER_LIFETIME" "$2" "${AVEDGE_PREFIX[@]}" "$AVEDGE_BIN" serve -c "$1"
   EDGE=$LAST_PID
   for _ in $(seq 1 100); do
     grep -q 'avedge: ready' "$2" 2>/dev/null && return 0

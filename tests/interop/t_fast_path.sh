@@ -59,16 +59,8 @@ listen = "$ADMIN"
 TOML
 
 # start_edge LOG: avedge in the edge namespace; EDGE = its timeout wrapper's PID.
-start_edge() {
-  start_bg 300 "$1" ip netns exec "$NS_E" "$AVEDGE_BIN" serve -c "$RUN_DIR/fp.toml"
-  EDGE=$LAST_PID
-  for _ in $(seq 1 100); do
-    grep -q 'avedge: ready' "$1" 2>/dev/null && return 0
-    kill -0 "$EDGE" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q 'avedge: ready' "$1"
-}
+AVEDGE_PREFIX=(ip netns exec "$NS_E")
+start_edge() { start_own_avedge "$RUN_DIR/fp.toml" "$1"; }
 metric() { in_edge curl -s --max-time 5 "http://$ADMIN/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 filters() { in_edge tc filter show dev "$1" ingress 2>/dev/null | grep -c 'handle 0xa7ed'; }
 field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$RUN_DIR/$1.json" | tr -d '"'; }
