@@ -1,11 +1,13 @@
 #include "cli/check_command.hpp"
 
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -36,6 +38,17 @@ diag::CheckEnv host_env() {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
     env.fd_limit = static_cast<uint64_t>(rl.rlim_cur);
+  }
+  if (struct if_nameindex* names = if_nameindex(); names != nullptr) {
+    env.interfaces_known = true;
+    for (const struct if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
+      diag::CheckEnv::Interface i{n->if_name, false};
+      std::ifstream f(std::string("/proc/sys/net/ipv4/conf/") + n->if_name + "/forwarding");
+      char c = '0';
+      i.forwarding = (f >> c) && c == '1';
+      env.interfaces.push_back(std::move(i));
+    }
+    if_freenameindex(names);
   }
   env.now = static_cast<UnixSeconds>(std::time(nullptr));
   return env;

@@ -35,7 +35,15 @@ struct CheckEnv {
   std::vector<IpAddress> local_addresses;
   bool local_addresses_known = false;
   uint64_t fd_limit = 0;  // RLIMIT_NOFILE soft limit; 0: unknown, rule skipped
-  UnixSeconds now = 0;    // wall clock, for certificate expiry
+  // Network interfaces of this host with their IPv4 forwarding sysctl
+  // (net.ipv4.conf.NAME.forwarding). interfaces_known false: the fast path rules are skipped.
+  struct Interface {
+    std::string name;
+    bool forwarding = false;
+  };
+  std::vector<Interface> interfaces;
+  bool interfaces_known = false;
+  UnixSeconds now = 0;  // wall clock, for certificate expiry
 };
 
 // Every rule over cfg (loaded and finalized), in rule order.

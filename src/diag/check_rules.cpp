@@ -42,6 +42,7 @@ class Rules {
     peer_policy();
     tls();
     listen_addresses();
+    fast_path();
     token_lifetimes();
     edge_pool_unset();
     return std::move(out_);
@@ -379,6 +380,32 @@ class Rules {
           fmt::format("the certificate {} expires in {} days", cert.value, left / kDay),
           "when it expires, clients reject the TLS handshake and TURN over TLS fails",
           "renew the certificate now");
+    }
+  }
+
+  // AVE-FAST-001: a fast path interface that is not on this host. AVE-FAST-002: one (other than
+  // lo) that does not forward, so bpf_fib_lookup() cannot name a next hop (decision 0013).
+  void fast_path() {
+    if (cfg_.fast_path.value != "tc" || !env_.interfaces_known) return;
+    for (const auto& name : cfg_.fast_path_interfaces) {
+      const auto it =
+          std::find_if(env_.interfaces.begin(), env_.interfaces.end(),
+                       [&](const CheckEnv::Interface& i) { return i.name == name.value; });
+      if (it == env_.interfaces.end()) {
+        add("AVE-FAST-001", Severity::Error, name.where,
+            fmt::format("fast_path_interfaces: this host has no interface {}", name.value),
+            "the edge does not start (it cannot attach its fast path there)",
+            "list the interfaces client and peer traffic arrive on (`ip -brief link`), or set "
+            "fast_path = \"off\"");
+      } else if (!it->forwarding && name.value != "lo") {
+        add("AVE-FAST-002", Severity::Warning, name.where,
+            fmt::format("fast path on {}, where IPv4 forwarding is off", name.value),
+            "the kernel cannot look up a next hop there, so it relays nothing: avedge relays "
+            "every datagram itself, at userspace cost (avedge_fast_path_declined_total rises)",
+            fmt::format("sysctl -w net.ipv4.conf.{}.forwarding=1 (and drop forwarded traffic "
+                        "you do not want in the FORWARD chain)",
+                        name.value));
+      }
     }
   }
 

@@ -277,6 +277,26 @@ TEST_F(Check, RelayRangeBeyondFdLimit) {
   EXPECT_NE(f.fix.find("LimitNOFILE=10064"), std::string::npos) << f.fix;
 }
 
+TEST_F(Check, FastPathInterfaces) {
+  env_.interfaces_known = true;
+  env_.interfaces = {{"lo", false}, {"eth0", false}, {"eth1", true}};
+  const std::string base = edit(kClean, "pool = \"EDGEPOOL01\"",
+                                "pool = \"EDGEPOOL01\"\nfast_path = \"tc\"\n"
+                                "fast_path_interfaces = [\"lo\", \"eth1\", \"eth0\", \"eth9\"]");
+  const auto fs = check(base);
+  const Finding missing = only(fs, "AVE-FAST-001");
+  EXPECT_EQ(missing.where.to_string(), "avedge.toml:8");
+  EXPECT_EQ(missing.message, "fast_path_interfaces: this host has no interface eth9");
+  const Finding off = only(fs, "AVE-FAST-002");  // eth0 only: lo needs none, eth1 forwards
+  EXPECT_EQ(off.message, "fast path on eth0, where IPv4 forwarding is off");
+  EXPECT_NE(off.fix.find("sysctl -w net.ipv4.conf.eth0.forwarding=1"), std::string::npos);
+  // Off: the interfaces are not looked at.
+  const auto quiet = check(edit(base, "fast_path = \"tc\"", "fast_path = \"off\""));
+  EXPECT_TRUE(std::none_of(quiet.begin(), quiet.end(), [](const Finding& f) {
+    return f.rule.rfind("AVE-FAST-", 0) == 0;
+  })) << describe(quiet);
+}
+
 TEST_F(Check, PeerPolicyDenyingOwnPublicAddress) {
   // Behind NAT: relays on 10.0.0.11, public 20.1.2.10; a deny_extra covers the public address.
   std::string text = edit(kClean, "relay_ips = [\"20.1.2.10\"]", "relay_ips = [\"10.0.0.11\"]");
