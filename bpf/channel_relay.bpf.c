@@ -99,7 +99,12 @@ static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 
   fib.ifindex = skb->ingress_ifindex;
   const long rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
   plan->ifindex = fib.ifindex;
-  if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+  if (on_loopback && (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)) {
+    /* A datagram sent on this host leaves its UDP checksum to the device (CHECKSUM_PARTIAL),
+     * at an offset bpf_skb_adjust_room() does not move: out of a NIC that offloads checksums
+     * it would be corrupted. From lo the program relays only to this host. */
+    plan->kind = EXIT_DECLINE;
+  } else if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
     plan->kind = EXIT_REDIRECT;
     __builtin_memcpy(plan->smac, fib.smac, ETH_ALEN);
     __builtin_memcpy(plan->dmac, fib.dmac, ETH_ALEN);
