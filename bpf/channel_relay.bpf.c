@@ -7,13 +7,15 @@
  * permission or its allocation goes; an entry also carries the moment it lapses, so a packet
  * after that goes to the userspace relay, which drops it by the RFC's rules.
  *
- * IPv4 only. Anything the program does not handle (no route entry, IP options, fragments,
- * GSO, a destination the FIB cannot forward to) is passed on untouched: the userspace relay
- * handles it exactly as without the fast path. UDP checksums are set to 0 (RFC 768: none). */
+ * IPv4 and IPv6 (channel_relay_v6.bpf.h). Anything the program does not handle (no route
+ * entry, IP options or extension headers, fragments, GSO, a destination the FIB cannot forward
+ * to) is passed on untouched: the userspace relay handles it exactly as without the fast path.
+ * IPv4 UDP checksums are set to 0 (RFC 768: none); IPv6 ones are updated. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
 #include <linux/udp.h>
 
@@ -24,6 +26,9 @@
 
 #ifndef AF_INET
 #define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
 #endif
 
 struct {
@@ -254,9 +259,13 @@ static __always_inline int peer_to_client(struct __sk_buff* skb, __u32 payload) 
   return take_exit(skb, &plan);
 }
 
+#include "channel_relay_v6.bpf.h"
+
 SEC("tc")
 int avedge_channel_relay(struct __sk_buff* skb) {
-  if (skb->protocol != bpf_htons(ETH_P_IP) || skb->gso_segs > 1) return TC_ACT_OK;
+  if (skb->gso_segs > 1) return TC_ACT_OK;
+  if (skb->protocol == bpf_htons(ETH_P_IPV6)) return relay6(skb);
+  if (skb->protocol != bpf_htons(ETH_P_IP)) return TC_ACT_OK;
   void* data = (void*)(long)skb->data;
   void* end = (void*)(long)skb->data_end;
   if (data + CD_OFF + CD_HLEN > end) {

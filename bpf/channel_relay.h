@@ -42,6 +42,42 @@ struct avedge_to_client_value {
   __u64 expires_ns;
 };
 
+/* The same for IPv6 (addresses in network order, as 4 words). */
+struct avedge_to_peer6_key {
+  __u32 client_ip[4];
+  __u32 server_ip[4];
+  __u16 client_port;
+  __u16 server_port;
+  __u16 channel;
+  __u16 pad;
+};
+
+struct avedge_to_peer6_value {
+  __u32 relay_ip[4];
+  __u32 peer_ip[4];
+  __u16 relay_port;
+  __u16 peer_port;
+  __u32 pad;
+  __u64 expires_ns;
+};
+
+struct avedge_to_client6_key {
+  __u32 peer_ip[4];
+  __u32 relay_ip[4];
+  __u16 peer_port;
+  __u16 relay_port;
+};
+
+struct avedge_to_client6_value {
+  __u32 server_ip[4];
+  __u32 client_ip[4];
+  __u16 server_port;
+  __u16 client_port;
+  __u16 channel;
+  __u16 pad;
+  __u64 expires_ns;
+};
+
 /* Per-CPU counters, by slot. */
 enum avedge_fast_path_counter {
   AVEDGE_FP_TO_PEER_PACKETS = 0,

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -34,15 +35,14 @@ namespace {
 constexpr uint32_t kTcHandle = 0xA7ED;
 constexpr uint32_t kTcPriority = 0xA7;
 
-struct InstalledRoute {
-  avedge_to_peer_key to_peer{};
-  avedge_to_client_key to_client{};
-};
-
 uint32_t v4_network_order(const IpAddress& ip) {
   uint32_t out = 0;
   std::memcpy(&out, ip.bytes.data(), sizeof out);
   return out;
+}
+
+void copy_v6(uint32_t (&out)[4], const IpAddress& ip) {
+  std::memcpy(out, ip.bytes.data(), sizeof out);
 }
 
 uint64_t monotonic_ns(TimePoint t) {
@@ -51,8 +51,90 @@ uint64_t monotonic_ns(TimePoint t) {
   return ns.count() < 0 ? 0 : static_cast<uint64_t>(ns.count());
 }
 
-bool routable(const turn::ClientTuple& t, const turn::ChannelRoute& r) {
-  return t.client.ip.is_v4() && t.server.ip.is_v4() && r.peer.ip.is_v4() && r.relay.ip.is_v4();
+// One route as the kernel's maps hold it: both directions' keys and values, in the layout of
+// its family's maps. Client and peer sides of one family only (no 4-to-6 translation).
+struct RouteEntry {
+  bool v6 = false;
+  avedge_to_peer_key peer_key4{};
+  avedge_to_peer_value peer_value4{};
+  avedge_to_client_key client_key4{};
+  avedge_to_client_value client_value4{};
+  avedge_to_peer6_key peer_key6{};
+  avedge_to_peer6_value peer_value6{};
+  avedge_to_client6_key client_key6{};
+  avedge_to_client6_value client_value6{};
+
+  [[nodiscard]] const void* peer_key() const {
+    return v6 ? static_cast<const void*>(&peer_key6) : &peer_key4;
+  }
+  [[nodiscard]] const void* peer_value() const {
+    return v6 ? static_cast<const void*>(&peer_value6) : &peer_value4;
+  }
+  [[nodiscard]] const void* client_key() const {
+    return v6 ? static_cast<const void*>(&client_key6) : &client_key4;
+  }
+  [[nodiscard]] const void* client_value() const {
+    return v6 ? static_cast<const void*>(&client_value6) : &client_value4;
+  }
+  [[nodiscard]] bool same_keys(const RouteEntry& o) const {
+    return v6 == o.v6 && (v6 ? std::memcmp(&peer_key6, &o.peer_key6, sizeof peer_key6) == 0
+                             : std::memcmp(&peer_key4, &o.peer_key4, sizeof peer_key4) == 0);
+  }
+};
+
+std::optional<RouteEntry> route_entry(const turn::ClientTuple& t, const turn::ChannelRoute& r) {
+  const Family f = t.client.ip.family;
+  if (t.server.ip.family != f || r.peer.ip.family != f || r.relay.ip.family != f) {
+    return std::nullopt;
+  }
+  RouteEntry e;
+  const uint64_t expires = monotonic_ns(r.until);
+  if (f == Family::V4) {
+    e.peer_key4 = {v4_network_order(t.client.ip),
+                   v4_network_order(t.server.ip),
+                   t.client.port,
+                   t.server.port,
+                   r.channel,
+                   0};
+    e.peer_value4 = {v4_network_order(r.relay.ip),
+                     v4_network_order(r.peer.ip),
+                     r.relay.port,
+                     r.peer.port,
+                     0,
+                     expires};
+    e.client_key4 = {v4_network_order(r.peer.ip), v4_network_order(r.relay.ip), r.peer.port,
+                     r.relay.port};
+    e.client_value4 = {v4_network_order(t.server.ip),
+                       v4_network_order(t.client.ip),
+                       t.server.port,
+                       t.client.port,
+                       r.channel,
+                       0,
+                       expires};
+    return e;
+  }
+  e.v6 = true;
+  copy_v6(e.peer_key6.client_ip, t.client.ip);
+  copy_v6(e.peer_key6.server_ip, t.server.ip);
+  e.peer_key6.client_port = t.client.port;
+  e.peer_key6.server_port = t.server.port;
+  e.peer_key6.channel = r.channel;
+  copy_v6(e.peer_value6.relay_ip, r.relay.ip);
+  copy_v6(e.peer_value6.peer_ip, r.peer.ip);
+  e.peer_value6.relay_port = r.relay.port;
+  e.peer_value6.peer_port = r.peer.port;
+  e.peer_value6.expires_ns = expires;
+  copy_v6(e.client_key6.peer_ip, r.peer.ip);
+  copy_v6(e.client_key6.relay_ip, r.relay.ip);
+  e.client_key6.peer_port = r.peer.port;
+  e.client_key6.relay_port = r.relay.port;
+  copy_v6(e.client_value6.server_ip, t.server.ip);
+  copy_v6(e.client_value6.client_ip, t.client.ip);
+  e.client_value6.server_port = t.server.port;
+  e.client_value6.client_port = t.client.port;
+  e.client_value6.channel = r.channel;
+  e.client_value6.expires_ns = expires;
+  return e;
 }
 
 int libbpf_to_spdlog(enum libbpf_print_level level, const char* format, va_list args) {
@@ -85,6 +167,8 @@ struct FastPath::State {
   int prog_fd = -1;
   int to_peer_fd = -1;
   int to_client_fd = -1;
+  int to_peer6_fd = -1;
+  int to_client6_fd = -1;
   int counters_fd = -1;
   struct Hook {
     bpf_tc_hook hook{};
@@ -93,8 +177,7 @@ struct FastPath::State {
   };
   std::vector<Hook> hooks;
   mutable std::mutex mu;
-  std::unordered_map<turn::ClientTuple, std::vector<InstalledRoute>, turn::ClientTupleHash>
-      installed;
+  std::unordered_map<turn::ClientTuple, std::vector<RouteEntry>, turn::ClientTupleHash> installed;
   uint64_t routes = 0;
   uint64_t unsupported = 0;
 
@@ -205,6 +288,8 @@ std::unique_ptr<FastPath::State> load_program() {
   };
   s->to_peer_fd = map_fd("fp_to_peer");
   s->to_client_fd = map_fd("fp_to_client");
+  s->to_peer6_fd = map_fd("fp6_to_peer");
+  s->to_client6_fd = map_fd("fp6_to_client");
   s->counters_fd = map_fd("fp_counters");
   const bpf_program* prog = bpf_object__find_program_by_name(s->obj, "avedge_channel_relay");
   if (prog == nullptr) throw std::runtime_error("fast path: the program is missing");
@@ -255,62 +340,41 @@ FastPath::ProgramRun FastPath::run_program(std::span<const uint8_t> frame,
 }
 
 void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes) {
-  std::vector<InstalledRoute> next;
+  std::vector<RouteEntry> next;
   next.reserve(routes.size());
   std::lock_guard lock(state_->mu);
   auto& st = *state_;
+  auto peer_fd = [&](const RouteEntry& e) { return e.v6 ? st.to_peer6_fd : st.to_peer_fd; };
+  auto client_fd = [&](const RouteEntry& e) { return e.v6 ? st.to_client6_fd : st.to_client_fd; };
+  auto remove = [&](const RouteEntry& e) {
+    bpf_map_delete_elem(peer_fd(e), e.peer_key());
+    bpf_map_delete_elem(client_fd(e), e.client_key());
+  };
   for (const auto& r : routes) {
-    if (!routable(t, r)) {
+    const auto e = route_entry(t, r);
+    if (!e) {
       ++st.unsupported;
       continue;
     }
-    InstalledRoute k;
-    k.to_peer.client_ip = v4_network_order(t.client.ip);
-    k.to_peer.server_ip = v4_network_order(t.server.ip);
-    k.to_peer.client_port = t.client.port;
-    k.to_peer.server_port = t.server.port;
-    k.to_peer.channel = r.channel;
-    k.to_client.peer_ip = v4_network_order(r.peer.ip);
-    k.to_client.relay_ip = v4_network_order(r.relay.ip);
-    k.to_client.peer_port = r.peer.port;
-    k.to_client.relay_port = r.relay.port;
-    avedge_to_peer_value pv{};
-    pv.relay_ip = k.to_client.relay_ip;
-    pv.peer_ip = k.to_client.peer_ip;
-    pv.relay_port = r.relay.port;
-    pv.peer_port = r.peer.port;
-    pv.expires_ns = monotonic_ns(r.until);
-    avedge_to_client_value cv{};
-    cv.server_ip = k.to_peer.server_ip;
-    cv.client_ip = k.to_peer.client_ip;
-    cv.server_port = t.server.port;
-    cv.client_port = t.client.port;
-    cv.channel = r.channel;
-    cv.expires_ns = pv.expires_ns;
     // The client-bound entry first: a peer's answer must not reach the userspace relay after
     // the client's first datagram went by the kernel (the order only matters for a moment).
-    const int e1 = bpf_map_update_elem(st.to_client_fd, &k.to_client, &cv, BPF_ANY);
-    const int e2 = bpf_map_update_elem(st.to_peer_fd, &k.to_peer, &pv, BPF_ANY);
+    const int e1 = bpf_map_update_elem(client_fd(*e), e->client_key(), e->client_value(), BPF_ANY);
+    const int e2 = bpf_map_update_elem(peer_fd(*e), e->peer_key(), e->peer_value(), BPF_ANY);
     if (e1 != 0 || e2 != 0) {
       // A full map: the rest stays with the userspace relay, which relays it all the same.
       spdlog::warn("fast path: route not installed ({}); the userspace relay carries it",
                    errno_text(errno));
-      bpf_map_delete_elem(st.to_client_fd, &k.to_client);
-      bpf_map_delete_elem(st.to_peer_fd, &k.to_peer);
+      remove(*e);
       continue;
     }
-    next.push_back(k);
+    next.push_back(*e);
   }
   auto it = st.installed.find(t);
   if (it != st.installed.end()) {
     for (const auto& old : it->second) {
-      const bool kept = std::any_of(next.begin(), next.end(), [&](const InstalledRoute& n) {
-        return std::memcmp(&n.to_peer, &old.to_peer, sizeof old.to_peer) == 0;
-      });
-      if (!kept) {
-        bpf_map_delete_elem(st.to_peer_fd, &old.to_peer);
-        bpf_map_delete_elem(st.to_client_fd, &old.to_client);
-      }
+      const bool kept = std::any_of(next.begin(), next.end(),
+                                    [&](const RouteEntry& n) { return n.same_keys(old); });
+      if (!kept) remove(old);
     }
     st.routes -= it->second.size();
   }

@@ -91,6 +91,72 @@ void expect_datagram(const std::vector<uint8_t>& f, const Endpoint& from, const 
   EXPECT_EQ(std::vector<uint8_t>(f.begin() + 42, f.end()), payload);
 }
 
+// An Ethernet + IPv6 + UDP frame with a correct UDP checksum (RFC 8200 §8.1).
+uint32_t sum16(const uint8_t* p, size_t n, uint32_t sum = 0) {
+  for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
+  if (n % 2 != 0) sum += static_cast<uint32_t>(p[n - 1] << 8);
+  return sum;
+}
+uint16_t fold(uint32_t sum) {
+  while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
+  return static_cast<uint16_t>(sum);
+}
+// The one's-complement sum of pseudo-header and UDP datagram of an IPv6 frame: 0xFFFF when
+// its checksum is right.
+uint16_t udp6_sum(const std::vector<uint8_t>& f) {
+  const size_t udp_len = f.size() - 54;
+  uint32_t sum = sum16(f.data() + 22, 32);  // source and destination addresses
+  sum += static_cast<uint32_t>(udp_len >> 16) + static_cast<uint32_t>(udp_len & 0xFFFF) + 17;
+  return fold(sum16(f.data() + 54, udp_len, sum));
+}
+
+std::vector<uint8_t> frame6(const Endpoint& from, const Endpoint& to,
+                            const std::vector<uint8_t>& payload) {
+  std::vector<uint8_t> f(14 + 40 + 8);
+  f[12] = 0x86;  // ETH_P_IPV6
+  f[13] = 0xDD;
+  uint8_t* ip = f.data() + 14;
+  const size_t udp_len = 8 + payload.size();
+  ip[0] = 0x60;
+  ip[4] = static_cast<uint8_t>(udp_len >> 8);
+  ip[5] = static_cast<uint8_t>(udp_len);
+  ip[6] = 17;
+  ip[7] = 64;
+  std::memcpy(ip + 8, from.ip.bytes.data(), 16);
+  std::memcpy(ip + 24, to.ip.bytes.data(), 16);
+  uint8_t* udp = ip + 40;
+  udp[0] = static_cast<uint8_t>(from.port >> 8);
+  udp[1] = static_cast<uint8_t>(from.port);
+  udp[2] = static_cast<uint8_t>(to.port >> 8);
+  udp[3] = static_cast<uint8_t>(to.port);
+  udp[4] = static_cast<uint8_t>(udp_len >> 8);
+  udp[5] = static_cast<uint8_t>(udp_len);
+  f.insert(f.end(), payload.begin(), payload.end());
+  const uint16_t check = static_cast<uint16_t>(~udp6_sum(f));
+  f[54 + 6] = static_cast<uint8_t>(check >> 8);
+  f[54 + 7] = static_cast<uint8_t>(check);
+  return f;
+}
+
+void expect_datagram6(const std::vector<uint8_t>& f, const Endpoint& from, const Endpoint& to,
+                      const std::vector<uint8_t>& payload) {
+  ASSERT_EQ(f.size(), 14 + 40 + 8 + payload.size());
+  EXPECT_EQ(get16(f, 14 + 4), 8 + payload.size()) << "IPv6 payload length";
+  EXPECT_EQ(std::memcmp(f.data() + 22, from.ip.bytes.data(), 16), 0) << "source address";
+  EXPECT_EQ(std::memcmp(f.data() + 38, to.ip.bytes.data(), 16), 0) << "destination address";
+  EXPECT_EQ(get16(f, 54), from.port);
+  EXPECT_EQ(get16(f, 56), to.port);
+  EXPECT_EQ(get16(f, 58), 8 + payload.size()) << "UDP length";
+  EXPECT_NE(get16(f, 60), 0) << "IPv6 UDP checksums are mandatory";
+  EXPECT_EQ(udp6_sum(f), 0xFFFF) << "UDP checksum";
+  EXPECT_EQ(std::vector<uint8_t>(f.begin() + 62, f.end()), payload);
+}
+
+const turn::ClientTuple kClient6{turn::Transport::Udp, *Endpoint::parse("[::1]:40000"),
+                                 *Endpoint::parse("[::1]:3478"), 0};
+const Endpoint kPeer6 = *Endpoint::parse("[::1]:6000");
+const Endpoint kRelay6 = *Endpoint::parse("[::1]:50000");
+
 class FastPathProgram : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -196,4 +262,42 @@ TEST_F(FastPathProgram, ADestinationTheFibCannotForwardToIsDeclinedUntouched) {
   EXPECT_EQ(run.frame, f);
   EXPECT_EQ(fp_->counters().declined, 1U);
   EXPECT_EQ(fp_->counters().routes, 2U);
+}
+
+TEST_F(FastPathProgram, Ipv6BothWaysWithTheUdpChecksumKeptRight) {
+  const turn::ChannelRoute r{0x4005, kPeer6, kRelay6, Clock::now() + Seconds{60}};
+  fp_->set_routes(kClient6, std::span<const turn::ChannelRoute>(&r, 1));
+  EXPECT_EQ(fp_->counters().routes, 2U);
+  // Odd lengths, so that the checksum update must get byte positions right.
+  auto run = fp_->run_program(frame6(kClient6.client, kClient6.server,
+                                     channel_data(0x4005, "hello world")),
+                              kLoopback);
+  EXPECT_EQ(run.action, kOk);
+  expect_datagram6(run.frame, kRelay6, kPeer6, bytes("hello world"));
+  run = fp_->run_program(frame6(kClient6.client, kClient6.server,
+                                channel_data(0x4005, "hello", 3)),
+                         kLoopback);
+  EXPECT_EQ(run.action, kOk);
+  expect_datagram6(run.frame, kRelay6, kPeer6, bytes("hello"));
+  run = fp_->run_program(frame6(kPeer6, kRelay6, bytes("odd!!")), kLoopback);
+  EXPECT_EQ(run.action, kOk);
+  expect_datagram6(run.frame, kClient6.server, kClient6.client, channel_data(0x4005, "odd!!"));
+  EXPECT_EQ(fp_->counters().to_peer_packets, 2U);
+  EXPECT_EQ(fp_->counters().to_client_packets, 1U);
+
+  auto nonzero_pad = channel_data(0x4005, "hello", 3);
+  nonzero_pad.back() = 1;
+  const auto padded = frame6(kClient6.client, kClient6.server, nonzero_pad);
+  expect_untouched(padded, "padding that is not zero");
+  auto no_checksum = frame6(kPeer6, kRelay6, bytes("x"));
+  no_checksum[60] = no_checksum[61] = 0;
+  expect_untouched(no_checksum, "an IPv6 UDP datagram without checksum");
+  auto extension = frame6(kPeer6, kRelay6, bytes("x"));
+  extension[14 + 6] = 0;  // next header: hop-by-hop options
+  expect_untouched(extension, "an extension header");
+  // Client and peer of two families stay in userspace.
+  const turn::ChannelRoute mixed{0x4006, kPeer, kRelay6, Clock::now() + Seconds{60}};
+  fp_->set_routes(kClient6, std::span<const turn::ChannelRoute>(&mixed, 1));
+  EXPECT_EQ(fp_->counters().routes, 1U) << "only the IPv4 route of SetUp is left";
+  EXPECT_EQ(fp_->counters().unsupported, 1U);
 }
