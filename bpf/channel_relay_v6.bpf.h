@@ -26,6 +26,29 @@ struct {
   __type(value, struct avedge_to_client6_value);
 } fp6_to_client SEC(".maps");
 
+/* Copies `len` bytes of the packet from `from` down to `to` (to < from), in chunks: the
+ * payload moves, the headers stay where they are. A datagram sent on this host leaves its
+ * UDP checksum to the device at an offset from the UDP header (CHECKSUM_PARTIAL) that
+ * bpf_skb_adjust_room() would not move; a receiver would then find the offset before its
+ * UDP header and verify a checksum that is only the pseudo-header's part. */
+#define MOVE_CHUNK 64
+#define MOVE_MAX (24 * MOVE_CHUNK) /* 1536 bytes: larger datagrams go to userspace */
+
+static __always_inline int move_down(struct __sk_buff* skb, __u32 to, __u32 from, __u32 len) {
+  __u8 buf[2 * MOVE_CHUNK];
+  for (__u32 done = 0; done < MOVE_MAX; done += MOVE_CHUNK) {
+    if (done >= len) return 0;
+    __u32 n = len - done;
+    if (n > MOVE_CHUNK) n = MOVE_CHUNK;
+    asm volatile("" : "+r"(n)); /* keep the mask below: the bound the verifier can see */
+    n &= 2 * MOVE_CHUNK - 1;    /* 0..127, within buf */
+    if (n == 0) return -1;
+    if (bpf_skb_load_bytes(skb, from + done, buf, n) != 0) return -1;
+    if (bpf_skb_store_bytes(skb, to + done, buf, n, BPF_F_RECOMPUTE_CSUM) != 0) return -1;
+  }
+  return len <= MOVE_MAX ? 0 : -1;
+}
+
 static __always_inline int is_loopback6(const __u32* a) {
   return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == bpf_htonl(1);
 }
@@ -120,6 +143,7 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   if ((channel & 0xC000) != 0x4000 || payload < CD_HLEN) return NOT_MINE;
   if (data_len > payload - CD_HLEN || payload - CD_HLEN - data_len > 3) return NOT_MINE;
   if (udp->check == 0) return NOT_MINE; /* not a valid IPv6 UDP datagram */
+  if (data_len > MOVE_MAX) return NOT_MINE;
   struct avedge_to_peer6_key key = {
       .client_port = bpf_ntohs(udp->source),
       .server_port = bpf_ntohs(udp->dest),
@@ -162,8 +186,9 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   const long check = update_checksum6(skb, old_addrs, new_addrs, old_ports, new_ports, old_len,
                                       udp_len, cd_word, 0);
   if (check < 0) return TC_ACT_SHOT;
-  if (bpf_skb_adjust_room(skb, -CD_HLEN, BPF_ADJ_ROOM_NET, 0) != 0) return TC_ACT_SHOT;
-  if (pad > 0 && bpf_skb_change_tail(skb, L4_OFF6 + udp_len, 0) != 0) return TC_ACT_SHOT;
+  /* The payload moves over the ChannelData header; the UDP header stays (see move_down). */
+  if (move_down(skb, CD_OFF6, CD_OFF6 + CD_HLEN, data_len) != 0) return TC_ACT_SHOT;
+  if (bpf_skb_change_tail(skb, L4_OFF6 + udp_len, 0) != 0) return TC_ACT_SHOT;
   if (write_headers6(skb, new_addrs, sport, dport, udp_len, (__u16)check) != 0) {
     return TC_ACT_SHOT;
   }

@@ -39,8 +39,12 @@ std::span<const uint8_t> TurnHandshake::start() {
 
 std::span<const uint8_t> TurnHandshake::allocate(bool authenticated) {
   state_ = authenticated ? State::WaitAllocate : State::WaitChallenge;
-  return request(stun::method::Allocate, authenticated,
-                 [](stun::Builder& b) { b.add_requested_transport(kUdp); });
+  return request(stun::method::Allocate, authenticated, [&](stun::Builder& b) {
+    b.add_requested_transport(kUdp);
+    // RFC 8656 §7.1: a relayed address of the peer's family; IPv4 is the default.
+    if (!peer_.ip.is_v4())
+      b.add_address_family(stun::attr::RequestedAddressFamily, stun::kFamilyV6);
+  });
 }
 
 std::span<const uint8_t> TurnHandshake::bind() {

@@ -238,21 +238,22 @@ struct FastPath::State {
   }
 
   // bpf_fib_lookup() answers only on interfaces that forward: elsewhere every datagram
-  // would be declined, correct but slow. Loopback needs no lookup for 127/8.
+  // would be declined, correct but slow. Loopback needs no lookup for 127/8 and ::1.
   static void warn_if_not_forwarding(const std::string& name) {
     if (name == "lo") return;
-    std::FILE* f =
-        std::fopen(fmt::format("/proc/sys/net/ipv4/conf/{}/forwarding", name).c_str(), "r");
-    if (f == nullptr) return;
-    const int c = std::fgetc(f);
-    std::fclose(f);
-    if (c == '0') {
+    for (const char* ip : {"ipv4", "ipv6"}) {
+      std::FILE* f =
+          std::fopen(fmt::format("/proc/sys/net/{}/conf/{}/forwarding", ip, name).c_str(), "r");
+      if (f == nullptr) continue;
+      const int c = std::fgetc(f);
+      std::fclose(f);
+      if (c != '0') continue;
       spdlog::warn(
-          "fast path: net.ipv4.conf.{}.forwarding is 0, so the kernel cannot pick a next hop "
-          "and avedge relays every datagram itself (avedge_fast_path_declined_total rises); "
-          "set it to 1 (sysctl -w net.ipv4.conf.{}.forwarding=1, and drop forwarded traffic "
-          "you do not want in the FORWARD chain)",
-          name, name);
+          "fast path: net.{}.conf.{}.forwarding is 0, so the kernel cannot pick a next hop "
+          "and avedge relays every such datagram itself (avedge_fast_path_declined_total "
+          "rises); set it to 1 (sysctl -w net.{}.conf.{}.forwarding=1, and drop forwarded "
+          "traffic you do not want in the FORWARD chain)",
+          ip, name, ip, name);
     }
   }
 };

@@ -1,7 +1,7 @@
 // libFuzzer target: the tc fast path's program (bpf/channel_relay.bpf.c) run by the kernel
 // (BPF_PROG_TEST_RUN) on arbitrary frames, with the routes of the seed frames installed
 // (tests/fuzz/corpus/fast_path). Needs root, like avedge with edge.fast_path = "tc".
-// Properties: the program never drops a frame; a frame it changes is a well-formed IPv4/UDP
+// Properties: the program never drops a frame; a frame it changes is a well-formed IPv4 or IPv6 UDP
 // datagram between the addresses of an installed route; one it does not route is untouched.
 #include <cstddef>
 #include <cstdint>
@@ -26,12 +26,18 @@ const turn::ClientTuple kClient{turn::Transport::Udp, *Endpoint::parse("127.0.0.
                                 *Endpoint::parse("127.0.0.1:3478"), 0};
 const Endpoint kPeer = *Endpoint::parse("127.0.0.3:6000");
 const Endpoint kRelay = *Endpoint::parse("127.0.0.1:50000");
+const turn::ClientTuple kClient6{turn::Transport::Udp, *Endpoint::parse("[::1]:40000"),
+                                 *Endpoint::parse("[::1]:3478"), 0};
+const Endpoint kPeer6 = *Endpoint::parse("[::1]:6000");
+const Endpoint kRelay6 = *Endpoint::parse("[::1]:50000");
 
 net::FastPath& program() {
   static std::shared_ptr<net::FastPath> fp = [] {
     auto p = net::FastPath::load_unattached();
     const turn::ChannelRoute r{0x4001, kPeer, kRelay, Clock::now() + Seconds{3600}};
     p->set_routes(kClient, std::span<const turn::ChannelRoute>(&r, 1));
+    const turn::ChannelRoute r6{0x4001, kPeer6, kRelay6, Clock::now() + Seconds{3600}};
+    p->set_routes(kClient6, std::span<const turn::ChannelRoute>(&r6, 1));
     return p;
   }();
   return *fp;
@@ -45,7 +51,42 @@ bool is(const std::vector<uint8_t>& f, size_t at, const Endpoint& e) {
   return std::memcmp(f.data() + at, e.ip.bytes.data(), 4) == 0;
 }
 
-void check_rewritten(const std::vector<uint8_t>& f) {
+uint32_t sum16(const uint8_t* p, size_t n, uint32_t sum) {
+  for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
+  if (n % 2 != 0) sum += static_cast<uint32_t>(p[n - 1] << 8);
+  return sum;
+}
+
+// The UDP checksum of an IPv6 frame is right (RFC 8200 §8.1), as far as its length fields allow.
+bool udp6_checksum_ok(const uint8_t* f, size_t size) {
+  if (size < 14 + 40 + 8) return false;
+  const size_t udp_len = size - 54;
+  uint32_t sum = sum16(f + 22, 32, 0) + static_cast<uint32_t>(udp_len) + 17;
+  sum = sum16(f + 54, udp_len, sum);
+  while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
+  return sum == 0xFFFF;
+}
+
+// An IPv6 frame the program changed: one of the two rewrites of the installed IPv6 route. Its
+// checksum is updated, not recomputed: right when the frame's was (garbage in, garbage out).
+void check_rewritten6(const std::vector<uint8_t>& f, bool input_checksum_ok) {
+  check(f.size() >= 14 + 40 + 8);
+  check(f[14] >> 4 == 6 && f[14 + 6] == 17);
+  const size_t udp_len = f.size() - 54;
+  check(get16(f, 18) == udp_len && get16(f, 58) == udp_len);
+  if (input_checksum_ok) check(udp6_checksum_ok(f.data(), f.size()));
+  // ::1 everywhere: the ports tell the two rewrites apart.
+  const bool to_peer = get16(f, 54) == kRelay6.port && get16(f, 56) == kPeer6.port;
+  const bool to_client = get16(f, 54) == kClient6.server.port &&
+                         get16(f, 56) == kClient6.client.port && f.size() >= 66 &&
+                         get16(f, 62) == 0x4001 && get16(f, 64) == f.size() - 66;
+  check(to_peer || to_client);
+}
+
+void check_rewritten(const std::vector<uint8_t>& f, bool input_checksum_ok) {
+  if (f.size() >= 14 && f[12] == 0x86 && f[13] == 0xDD) {
+    return check_rewritten6(f, input_checksum_ok);
+  }
   check(f.size() >= 14 + 20 + 8);
   check(f[14] == 0x45 && f[14 + 9] == 17);
   check(get16(f, 16) == f.size() - 14);
@@ -76,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   check(run.action == 0 || run.action == 7);  // TC_ACT_OK or TC_ACT_REDIRECT, never SHOT
   if (run.frame.size() != size || std::memcmp(run.frame.data(), data, size) != 0) {
-    check_rewritten(run.frame);
+    check_rewritten(run.frame, udp6_checksum_ok(data, size));
   }
   return 0;
 }

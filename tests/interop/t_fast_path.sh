@@ -18,6 +18,7 @@ fi
 NS_E=avedge-fp-edge-$$
 NS_C=avedge-fp-client-$$
 EDGE_IP=10.77.1.1 CLIENT_IP=10.77.1.2 PEER_IP=10.77.1.3
+EDGE_IP6=fd77::1 CLIENT_IP6=fd77::2 PEER_IP6=fd77::3
 ADMIN=127.0.0.1:18080
 cleanup_ns() {
   rt_cleanup
@@ -31,6 +32,9 @@ ip netns add "$NS_E" && ip netns add "$NS_C" &&
   ip -n "$NS_E" addr add "$EDGE_IP/24" dev fpe0 &&
   ip -n "$NS_C" addr add "$CLIENT_IP/24" dev fpc0 &&
   ip -n "$NS_C" addr add "$PEER_IP/24" dev fpc0 &&
+  ip -n "$NS_E" addr add "$EDGE_IP6/64" dev fpe0 nodad &&
+  ip -n "$NS_C" addr add "$CLIENT_IP6/64" dev fpc0 nodad &&
+  ip -n "$NS_C" addr add "$PEER_IP6/64" dev fpc0 nodad &&
   for ns in "$NS_E" "$NS_C"; do ip -n "$ns" link set lo up; done &&
   ip -n "$NS_E" link set fpe0 up && ip -n "$NS_C" link set fpc0 up
 report "namespaces $NS_E and $NS_C joined by a veth pair" $? || { summary; exit 1; }
@@ -41,8 +45,8 @@ cat >"$RUN_DIR/fp.toml" <<TOML
 # written by tests/interop/t_fast_path.sh
 [edge]
 realm = "avedge.test"
-listen = ["udp://$EDGE_IP:3478", "tcp://$EDGE_IP:3478"]
-relay_ips = ["$EDGE_IP"]
+listen = ["udp://$EDGE_IP:3478", "tcp://$EDGE_IP:3478", "udp://[$EDGE_IP6]:3478"]
+relay_ips = ["$EDGE_IP", "$EDGE_IP6"]
 relay_ports = "52000-52499"
 workers = 2
 fast_path = "tc"
@@ -52,7 +56,7 @@ fast_path_interfaces = ["fpe0", "lo"]
 users = ["$TURN_USER:$TURN_PASS"]
 
 [peers]
-allow = ["10.77.0.0/16"]
+allow = ["10.77.0.0/16", "fd77::/64"]
 
 [admin]
 listen = "$ADMIN"
@@ -70,6 +74,13 @@ bench() {
   local name=$1; shift
   timeout 60 ip netns exec "$NS_C" "$AVEDGE_BIN" bench --server "$EDGE_IP:3478" \
     --client-ip "$CLIENT_IP" --peer-ip "$PEER_IP" --user "$TURN_USER:$TURN_PASS" --no-gso \
+    --json "$@" >"$RUN_DIR/$name.json" 2>"$RUN_DIR/$name.err"
+  echo "  $name: $(cat "$RUN_DIR/$name.json")"
+}
+bench6() { # the same over IPv6 (client, edge and peer)
+  local name=$1; shift
+  timeout 60 ip netns exec "$NS_C" "$AVEDGE_BIN" bench --server "[$EDGE_IP6]:3478" \
+    --client-ip "$CLIENT_IP6" --peer-ip "$PEER_IP6" --user "$TURN_USER:$TURN_PASS" --no-gso \
     --json "$@" >"$RUN_DIR/$name.json" 2>"$RUN_DIR/$name.err"
   echo "  $name: $(cat "$RUN_DIR/$name.json")"
 }
@@ -98,7 +109,7 @@ lossless off 1500 && [ "$us_peer" -ge 900 ] && [ "$fp_peer" = 0 ] && [ "$decline
 report "forwarding off: nothing lost, avedge relayed it (to_peer $us_peer), the kernel declined $declined, relayed 0 ($fp_peer)" $?
 
 # 2. Forwarding on: the kernel relays every ChannelData datagram both ways.
-in_edge sysctl -qw net.ipv4.conf.fpe0.forwarding=1
+in_edge sysctl -qw net.ipv4.conf.fpe0.forwarding=1 net.ipv6.conf.fpe0.forwarding=1
 us0_peer=$(metric "$US_PEER") us0_client=$(metric "$US_CLIENT")
 bench on -n 10 --rate 1000 --both --duration 3
 sent=$(field on sent)
@@ -113,6 +124,16 @@ report "latency through the kernel path is measured (p50 $p50 us; not asserted)"
 routes=$(metric avedge_fast_path_routes)
 [ "$routes" = 0 ]
 report "the routes went with the allocations (avedge_fast_path_routes $routes)" $?
+
+# IPv6 all the way (the UDP checksum is mandatory there and updated by the program).
+fp0_peer=$fp_peer fp0_client=$fp_client
+bench6 on6 -n 10 --rate 1000 --both --duration 2
+sent=$(field on6 sent)
+fp_peer=$(metric "$FP_PEER") fp_client=$(metric "$FP_CLIENT")
+lossless on6 3000 && [ $((fp_peer - fp0_peer)) -ge $((sent / 2)) ] &&
+  [ $((fp_client - fp0_client)) -ge $((sent / 2)) ] &&
+  [ "$(metric "$US_PEER")" = "$us0_peer" ] && [ "$(metric "$US_CLIENT")" = "$us0_client" ]
+report "IPv6: nothing lost ($sent sent, checksums checked by the receiving kernel), the kernel relayed to_peer +$((fp_peer - fp0_peer)) and to_client +$((fp_client - fp0_client)), avedge's own counters did not move" $?
 
 # 3. A client nobody here wrote: turnutils_uclient to turnutils_peer, plain and padded.
 PEER_PORT=3480

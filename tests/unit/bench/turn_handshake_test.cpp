@@ -14,6 +14,7 @@ using turn::testing::Harness;
 turn::ServerConfig short_nonces() {
   turn::ServerConfig c;
   c.nonce_lifetime = Seconds{60};  // well inside the 600 s allocation lifetime
+  c.ipv6_relay = true;              // IPv4 stays the default relay family (RFC 8656 §7.1)
   return c;
 }
 
@@ -50,6 +51,17 @@ TEST_F(Handshake, ChannelDataSessionGetsReady) {
   EXPECT_GT(hs.lifetime(), 0U);
   EXPECT_TRUE(h.io.saw(turn::Event::ChannelBound));
   EXPECT_EQ(h.server->allocation_count(), 1U);
+}
+
+TEST_F(Handshake, AnIpv6PeerGetsAnIpv6RelayedAddress) {
+  // RFC 8656 §7.1: without REQUESTED-ADDRESS-FAMILY the relay is IPv4 and a ChannelBind to an
+  // IPv6 peer is 443.
+  h.io.v6_available = true;
+  TurnHandshake hs("alice", "secret", *Endpoint::parse("[2606:4700::1]:5000"), 0x4000);
+  run_to_ready(hs);
+  ASSERT_EQ(hs.state(), TurnHandshake::State::Ready) << hs.error();
+  EXPECT_EQ(hs.relay().ip.to_string(), "2001:db8::100");
+  EXPECT_TRUE(h.io.saw(turn::Event::ChannelBound));
 }
 
 TEST_F(Handshake, SendIndicationSessionCreatesAPermission) {

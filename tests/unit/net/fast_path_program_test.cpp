@@ -269,13 +269,11 @@ TEST_F(FastPathProgram, Ipv6BothWaysWithTheUdpChecksumKeptRight) {
   fp_->set_routes(kClient6, std::span<const turn::ChannelRoute>(&r, 1));
   EXPECT_EQ(fp_->counters().routes, 2U);
   // Odd lengths, so that the checksum update must get byte positions right.
-  auto run = fp_->run_program(frame6(kClient6.client, kClient6.server,
-                                     channel_data(0x4005, "hello world")),
-                              kLoopback);
+  auto run = fp_->run_program(
+      frame6(kClient6.client, kClient6.server, channel_data(0x4005, "hello world")), kLoopback);
   EXPECT_EQ(run.action, kOk);
   expect_datagram6(run.frame, kRelay6, kPeer6, bytes("hello world"));
-  run = fp_->run_program(frame6(kClient6.client, kClient6.server,
-                                channel_data(0x4005, "hello", 3)),
+  run = fp_->run_program(frame6(kClient6.client, kClient6.server, channel_data(0x4005, "hello", 3)),
                          kLoopback);
   EXPECT_EQ(run.action, kOk);
   expect_datagram6(run.frame, kRelay6, kPeer6, bytes("hello"));
