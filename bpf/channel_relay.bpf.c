@@ -86,6 +86,30 @@ struct exit_plan {
   __u8 dmac[ETH_ALEN];
 };
 
+static __always_inline void plan_from_fib(long rc, int on_loopback,
+                                          const struct bpf_fib_lookup* fib,
+                                          struct exit_plan* plan) {
+  plan->ifindex = fib->ifindex;
+  if (on_loopback && (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)) {
+    /* A datagram sent on this host leaves its UDP checksum to the device (CHECKSUM_PARTIAL),
+     * at an offset bpf_skb_adjust_room() does not move: out of a NIC that offloads checksums
+     * it would be corrupted. From lo the program relays only to this host. */
+    plan->kind = EXIT_DECLINE;
+  } else if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+    plan->kind = EXIT_REDIRECT;
+    __builtin_memcpy(plan->smac, fib->smac, ETH_ALEN);
+    __builtin_memcpy(plan->dmac, fib->dmac, ETH_ALEN);
+  } else if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+    plan->kind = EXIT_NEIGH;
+  } else if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) {
+    plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK; /* a local destination */
+  } else {
+    /* Forwarding off on the ingress interface (the FIB helper needs it), no route, or the
+     * packet needs fragmenting: the userspace relay sends it. */
+    plan->kind = EXIT_DECLINE;
+  }
+}
+
 static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 daddr, __u16 sport,
                                       __u16 dport, __u16 tot_len, struct exit_plan* plan) {
   const int on_loopback = skb->ingress_ifindex == LOOPBACK_IFINDEX;
@@ -102,26 +126,7 @@ static __always_inline void plan_exit(struct __sk_buff* skb, __u32 saddr, __u32 
   fib.ipv4_src = saddr;
   fib.ipv4_dst = daddr;
   fib.ifindex = skb->ingress_ifindex;
-  const long rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-  plan->ifindex = fib.ifindex;
-  if (on_loopback && (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)) {
-    /* A datagram sent on this host leaves its UDP checksum to the device (CHECKSUM_PARTIAL),
-     * at an offset bpf_skb_adjust_room() does not move: out of a NIC that offloads checksums
-     * it would be corrupted. From lo the program relays only to this host. */
-    plan->kind = EXIT_DECLINE;
-  } else if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-    plan->kind = EXIT_REDIRECT;
-    __builtin_memcpy(plan->smac, fib.smac, ETH_ALEN);
-    __builtin_memcpy(plan->dmac, fib.dmac, ETH_ALEN);
-  } else if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-    plan->kind = EXIT_NEIGH;
-  } else if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) {
-    plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK; /* a local destination */
-  } else {
-    /* Forwarding off on the ingress interface (the FIB helper needs it), no route, or the
-     * packet needs fragmenting: the userspace relay sends it. */
-    plan->kind = EXIT_DECLINE;
-  }
+  plan_from_fib(bpf_fib_lookup(skb, &fib, sizeof(fib), 0), on_loopback, &fib, plan);
 }
 
 static __always_inline int take_exit(struct __sk_buff* skb, const struct exit_plan* plan) {
@@ -165,6 +170,16 @@ static __always_inline int write_headers(struct __sk_buff* skb, __u32 saddr, __u
   return 0;
 }
 
+/* RFC 8656 §12: channel numbers 0x4000-0x4FFF (and up to 0x7FFF before RFC 8656); over UDP
+ * the data may be followed by up to 3 bytes of padding (§12.5). */
+static __always_inline int channel_header_ok(const __u8* cd, __u32 payload, __u16* channel,
+                                             __u16* data_len) {
+  *channel = ((__u16)cd[0] << 8) | cd[1];
+  *data_len = ((__u16)cd[2] << 8) | cd[3];
+  if ((*channel & 0xC000) != 0x4000 || payload < CD_HLEN) return 0;
+  return *data_len <= payload - CD_HLEN && payload - CD_HLEN - *data_len <= 3;
+}
+
 /* RFC 8656 §12.6: ChannelData from the client goes to the bound peer without its header. */
 static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) {
   void* data = (void*)(long)skb->data;
@@ -173,12 +188,9 @@ static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) 
   const struct udphdr* udp = data + L4_OFF;
   const __u8* cd = data + CD_OFF;
   if ((void*)(cd + CD_HLEN) > end) return NOT_MINE;
-  const __u16 channel = ((__u16)cd[0] << 8) | cd[1];
-  const __u16 data_len = ((__u16)cd[2] << 8) | cd[3];
-  /* RFC 8656 §12: channel numbers 0x4000-0x4FFF (and up to 0x7FFF before RFC 8656); over UDP
-   * the data may be followed by up to 3 bytes of padding (§12.5). */
-  if ((channel & 0xC000) != 0x4000 || payload < CD_HLEN) return NOT_MINE;
-  if (data_len > payload - CD_HLEN || payload - CD_HLEN - data_len > 3) return NOT_MINE;
+  __u16 channel = 0;
+  __u16 data_len = 0;
+  if (!channel_header_ok(cd, payload, &channel, &data_len)) return NOT_MINE;
   struct avedge_to_peer_key key = {
       .client_ip = iph->saddr,
       .server_ip = iph->daddr,

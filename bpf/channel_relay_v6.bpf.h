@@ -70,21 +70,7 @@ static __always_inline void plan_exit6(struct __sk_buff* skb, const __u32* saddr
   __builtin_memcpy(fib.ipv6_src, saddr, 16);
   __builtin_memcpy(fib.ipv6_dst, daddr, 16);
   fib.ifindex = skb->ingress_ifindex;
-  const long rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-  plan->ifindex = fib.ifindex;
-  if (on_loopback && (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)) {
-    plan->kind = EXIT_DECLINE; /* see plan_exit: from lo only to this host */
-  } else if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-    plan->kind = EXIT_REDIRECT;
-    __builtin_memcpy(plan->smac, fib.smac, ETH_ALEN);
-    __builtin_memcpy(plan->dmac, fib.dmac, ETH_ALEN);
-  } else if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-    plan->kind = EXIT_NEIGH;
-  } else if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) {
-    plan->kind = on_loopback ? EXIT_STACK : EXIT_LOOPBACK;
-  } else {
-    plan->kind = EXIT_DECLINE;
-  }
+  plan_from_fib(bpf_fib_lookup(skb, &fib, sizeof(fib), 0), on_loopback, &fib, plan);
 }
 
 /* Updates the UDP checksum of the packet as it came for new addresses, ports and length, and
@@ -138,10 +124,9 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   const struct udphdr* udp = data + L4_OFF6;
   const __u8* cd = data + CD_OFF6;
   if ((void*)(cd + CD_HLEN) > end) return NOT_MINE;
-  const __u16 channel = ((__u16)cd[0] << 8) | cd[1];
-  const __u16 data_len = ((__u16)cd[2] << 8) | cd[3];
-  if ((channel & 0xC000) != 0x4000 || payload < CD_HLEN) return NOT_MINE;
-  if (data_len > payload - CD_HLEN || payload - CD_HLEN - data_len > 3) return NOT_MINE;
+  __u16 channel = 0;
+  __u16 data_len = 0;
+  if (!channel_header_ok(cd, payload, &channel, &data_len)) return NOT_MINE;
   if (udp->check == 0) return NOT_MINE; /* not a valid IPv6 UDP datagram */
   if (data_len > MOVE_MAX) return NOT_MINE;
   struct avedge_to_peer6_key key = {
