@@ -100,6 +100,16 @@ std::string render_stat(const Snapshot& cur, const std::optional<Snapshot>& prev
                      per_s("avedge_relayed_bytes_total", to_peer, true),
                      per_s("avedge_relayed_packets_total", to_client, false),
                      per_s("avedge_relayed_bytes_total", to_client, true));
+  // edge.fast_path = "tc": what the kernel relayed without avedge (absent when it is off).
+  if (cur.find("avedge_fast_path_routes") != nullptr) {
+    out += fmt::format("fast path     to peer {} {}  to client {} {}  routes {}  declined {}\n",
+                       per_s("avedge_fast_path_packets_total", to_peer, false),
+                       per_s("avedge_fast_path_bytes_total", to_peer, true),
+                       per_s("avedge_fast_path_packets_total", to_client, false),
+                       per_s("avedge_fast_path_bytes_total", to_client, true),
+                       format_value(v.value("avedge_fast_path_routes")),
+                       v.rate("avedge_fast_path_declined_total"));
+  }
   out += fmt::format("drops         {}{}  quota rejections {}{}\n", v.rate("avedge_drops_total"),
                      v.breakdown("avedge_drops_total", "reason"),
                      v.rate("avedge_quota_rejections_total"),
