@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -15,6 +14,7 @@
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
 #include "diag/check.hpp"
+#include "net/interface_forwarding.hpp"
 #include "probe/live_check.hpp"
 
 namespace avedge::cli {
@@ -42,11 +42,8 @@ diag::CheckEnv host_env() {
   if (struct if_nameindex* names = if_nameindex(); names != nullptr) {
     env.interfaces_known = true;
     for (const struct if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
-      diag::CheckEnv::Interface i{n->if_name, false};
-      std::ifstream f(std::string("/proc/sys/net/ipv4/conf/") + n->if_name + "/forwarding");
-      char c = '0';
-      i.forwarding = (f >> c) && c == '1';
-      env.interfaces.push_back(std::move(i));
+      env.interfaces.push_back(
+          {n->if_name, net::interface_forwards(n->if_name, Family::V4).value_or(false)});
     }
     if_freenameindex(names);
   }

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/fast_path_object.hpp"
+#include "net/interface_forwarding.hpp"
 
 #ifdef AVEDGE_HAVE_FAST_PATH
 #include <bpf/bpf.h>
@@ -178,7 +179,6 @@ struct FastPath::State {
   std::vector<Hook> hooks;
   mutable std::mutex mu;
   std::unordered_map<turn::ClientTuple, std::vector<RouteEntry>, turn::ClientTupleHash> installed;
-  uint64_t routes = 0;
   uint64_t unsupported = 0;
 
   ~State() {
@@ -241,13 +241,9 @@ struct FastPath::State {
   // would be declined, correct but slow. Loopback needs no lookup for 127/8 and ::1.
   static void warn_if_not_forwarding(const std::string& name) {
     if (name == "lo") return;
-    for (const char* ip : {"ipv4", "ipv6"}) {
-      std::FILE* f =
-          std::fopen(fmt::format("/proc/sys/net/{}/conf/{}/forwarding", ip, name).c_str(), "r");
-      if (f == nullptr) continue;
-      const int c = std::fgetc(f);
-      std::fclose(f);
-      if (c != '0') continue;
+    for (const Family f : {Family::V4, Family::V6}) {
+      if (interface_forwards(name, f) != false) continue;
+      const char* ip = f == Family::V4 ? "ipv4" : "ipv6";
       spdlog::warn(
           "fast path: net.{}.conf.{}.forwarding is 0, so the kernel cannot pick a next hop "
           "and avedge relays every such datagram itself (avedge_fast_path_declined_total "
@@ -377,9 +373,7 @@ void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::Chan
                                     [&](const RouteEntry& n) { return n.same_keys(old); });
       if (!kept) remove(old);
     }
-    st.routes -= it->second.size();
   }
-  st.routes += next.size();
   if (next.empty()) {
     if (it != st.installed.end()) st.installed.erase(it);
   } else {
@@ -404,7 +398,7 @@ FastPathCounters FastPath::counters() const {
   c.to_client_bytes = total(AVEDGE_FP_TO_CLIENT_BYTES);
   c.declined = total(AVEDGE_FP_DECLINED);
   std::lock_guard lock(state_->mu);
-  c.routes = state_->routes;
+  for (const auto& [tuple, entries] : state_->installed) c.routes += entries.size();
   c.unsupported = state_->unsupported;
   return c;
 }

@@ -19,9 +19,10 @@ struct FastPathCounters {
   uint64_t to_peer_bytes = 0;
   uint64_t to_client_packets = 0;
   uint64_t to_client_bytes = 0;
-  uint64_t declined = 0;     // routed, but handed to the userspace relay (no forwarding route)
-  uint64_t routes = 0;       // channel routes in the kernel's maps
-  uint64_t unsupported = 0;  // route updates left to the userspace relay (client and peer of two families)
+  uint64_t declined = 0;  // routed, but handed to the userspace relay (no forwarding route)
+  uint64_t routes = 0;    // channel routes in the kernel's maps
+  uint64_t unsupported =
+      0;  // route updates left to the userspace relay (client and peer of two families)
 };
 
 class FastPath {

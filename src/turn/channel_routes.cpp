@@ -8,7 +8,6 @@ namespace avedge::turn {
 
 std::vector<ChannelRoute> channel_routes(const Allocation& a) {
   std::vector<ChannelRoute> out;
-  if (a.tuple.transport != Transport::Udp) return out;
   for (const auto& c : a.channels) {
     const Relay* r = a.relay_for(c.peer.ip.family);
     if (r == nullptr) continue;

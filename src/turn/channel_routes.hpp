@@ -20,8 +20,8 @@ struct ChannelRoute {
   friend bool operator==(const ChannelRoute&, const ChannelRoute&) = default;
 };
 
-// The routes of a UDP allocation (a stream's ChannelData is framed, so it never takes the
-// fast path); empty for TCP and TLS, and for channels whose permission has gone.
+// The routes of an allocation: its channels whose peer has a permission. Only UDP allocations
+// are asked (Server::Impl::routes_wanted): a stream's ChannelData is framed.
 std::vector<ChannelRoute> channel_routes(const Allocation& a);
 
 }  // namespace avedge::turn

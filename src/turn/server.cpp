@@ -180,7 +180,7 @@ void Server::Impl::destroy(const ClientTuple& t, Event why) {
   }
   quota->release(a.username, t.client.ip);
   track(a.permissions.size(), a.channels.size(), Allocation{});
-  if (io.wants_channel_routes() && t.transport == Transport::Udp) io.channel_routes_changed(t, {});
+  if (routes_wanted(t)) io.channel_routes_changed(t, {});
   drop(stats.allocations[Stats::transport_slot(t.transport)]);
   emit(why, &t, a.username);
   allocations.erase(it);
@@ -241,7 +241,7 @@ void Server::Impl::count_relayed(Allocation& a, Direction d, size_t payload) {
 }
 
 void Server::Impl::publish_routes(const Allocation& a) {
-  if (!io.wants_channel_routes() || a.tuple.transport != Transport::Udp) return;
+  if (!routes_wanted(a.tuple)) return;
   const auto routes = channel_routes(a);
   io.channel_routes_changed(a.tuple, routes);
 }

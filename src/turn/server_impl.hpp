@@ -72,7 +72,11 @@ struct Server::Impl {
   void count_relayed(Allocation& a, Direction d, size_t payload);
   // Moves the permission and channel gauges by what changed on one allocation.
   void track(size_t perms_before, size_t chans_before, const Allocation& a);
-  // Hands the allocation's channel routes to a fast path that wants them (Io).
+  // Hands the allocation's channel routes to a fast path that wants them (Io): UDP only, a
+  // stream's ChannelData is framed.
+  [[nodiscard]] bool routes_wanted(const ClientTuple& t) const {
+    return t.transport == Transport::Udp && io.wants_channel_routes();
+  }
   void publish_routes(const Allocation& a);
 
   // --- authentication (server_auth.cpp) ---

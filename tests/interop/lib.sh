@@ -285,6 +285,10 @@ start_own_avedge() {
   grep -q 'avedge: ready' "$2"
 }
 
+# json_field NAME KEY: the value of "KEY" in $RUN_DIR/NAME.json, the one-line JSON that
+# `avedge bench --json` prints (quotes removed).
+json_field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$RUN_DIR/$1.json" | tr -d '"'; }
+
 # admin_metric IP:PORT SERIES: one sample of the admin API's /metrics, e.g.
 #   admin_metric 127.0.0.71:19390 'avedge_drops_total{reason="rate_limit"}'
 admin_metric() { curl -s --max-time 5 "http://$1/metrics" | awk -v k="$2" '$1 == k { print $2 }'; }

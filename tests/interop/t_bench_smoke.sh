@@ -10,7 +10,6 @@ SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 AVEDGE_EXTRA_ARGS="--secret $SECRET" start_server || { report "avedge starts" 1; summary; exit 1; }
 BENCH=("$AVEDGE_BIN" bench --server "$TURN_HOST:$TURN_PORT" --peer-ip 127.0.0.1 --json)
 
-field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$RUN_DIR/$1.json" | tr -d '"'; }
 run() { # name, bench flags...
   local name=$1; shift
   timeout 60 "${BENCH[@]}" "$@" >"$RUN_DIR/$name.json" 2>"$RUN_DIR/$name.err"
@@ -18,23 +17,23 @@ run() { # name, bench flags...
 }
 
 run channel_both --user "$TURN_USER:$TURN_PASS" -n 20 --rate 500 --both --duration 6
-[ "$(field channel_both ready)" = 20 ] && [ "$(field channel_both sent)" -ge 5000 ] &&
-  [ "$(field channel_both received)" = "$(field channel_both sent)" ] &&
-  [ "$(field channel_both deallocated)" = 20 ]
+[ "$(json_field channel_both ready)" = 20 ] && [ "$(json_field channel_both sent)" -ge 5000 ] &&
+  [ "$(json_field channel_both received)" = "$(json_field channel_both sent)" ] &&
+  [ "$(json_field channel_both deallocated)" = 20 ]
 report "bench: 20 allocations, ChannelData both ways at 500/s each for 6 s, nothing lost, all deallocated" $?
 
 run send_indications --user "$TURN_USER:$TURN_PASS" -n 10 --data send --rate 500 --duration 2
-[ "$(field send_indications ready)" = 10 ] && [ "$(field send_indications sent)" -ge 900 ] &&
-  [ "$(field send_indications received)" = "$(field send_indications sent)" ]
+[ "$(json_field send_indications ready)" = 10 ] && [ "$(json_field send_indications sent)" -ge 900 ] &&
+  [ "$(json_field send_indications received)" = "$(json_field send_indications sent)" ]
 report "bench: Send indications to the peer, nothing lost" $?
 
 run setup --secret "$SECRET" -n 150 --mode setup
-[ "$(field setup ready)" = 150 ] && [ "$(field setup failed)" = 0 ] &&
-  [ "$(field setup deallocated)" = 150 ] && awk "BEGIN{exit !($(field setup setup_rate) > 0)}"
+[ "$(json_field setup ready)" = 150 ] && [ "$(json_field setup failed)" = 0 ] &&
+  [ "$(json_field setup deallocated)" = 150 ] && awk "BEGIN{exit !($(json_field setup setup_rate) > 0)}"
 report "bench setup mode: 150 TURN REST allocations (401, Allocate, ChannelBind), rate reported" $?
 
 run hold --secret "$SECRET" -n 50 --mode hold --duration 1
-[ "$(field hold ready)" = 50 ] && [ "$(field hold deallocated)" = 50 ]
+[ "$(json_field hold ready)" = 50 ] && [ "$(json_field hold deallocated)" = 50 ]
 report "bench hold mode: 50 allocations held and released" $?
 
 # A wrong password is reported, not hidden: exit 1 with the server's answer.
@@ -57,7 +56,7 @@ for mode in blocking epoll multishot; do
   if [ "$mode" = multishot ] && grep -q "no io_uring\|no provided-buffer ring" "$RUN_DIR/forwarder-$mode.log"; then
     report "udp_forwarder multishot: this kernel has no io_uring multishot receive ($(cat "$RUN_DIR/forwarder-$mode.log"))" 0
   else
-    [ "$(field raw sent)" -ge 1800 ] 2>/dev/null && [ "$(field raw received)" = "$(field raw sent)" ]
+    [ "$(json_field raw sent)" -ge 1800 ] 2>/dev/null && [ "$(json_field raw received)" = "$(json_field raw sent)" ]
     report "bench --raw through bench/udp_forwarder ($mode) both ways, nothing lost: $(cat "$RUN_DIR/raw.json")" $?
   fi
   stop_pid "$FWD_PID"
@@ -78,8 +77,8 @@ wait_listen udp "$FWD_PORT" 127.0.0.1 || true
 timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 127.0.0.1 \
   --peer-port "$PEER_PORT" --raw-relay-base "${FAN_BASE:-24000}" -n 10 --rate 500 --both \
   --duration 2 --json >"$RUN_DIR/fanout.json" 2>&1
-[ "$(field fanout sent)" -ge 1800 ] 2>/dev/null &&
-  [ "$(field fanout received)" = "$(field fanout sent)" ] &&
+[ "$(json_field fanout sent)" -ge 1800 ] 2>/dev/null &&
+  [ "$(json_field fanout received)" = "$(json_field fanout sent)" ] &&
   grep -q "ready (10 relay sockets" "$RUN_DIR/fanout.log"
 report "bench --raw through bench/fanout_forwarder (10 relay sockets) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $?
 stop_pid "$FAN_PID"

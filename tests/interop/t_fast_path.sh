@@ -67,7 +67,6 @@ AVEDGE_PREFIX=(ip netns exec "$NS_E")
 start_edge() { start_own_avedge "$RUN_DIR/fp.toml" "$1"; }
 metric() { in_edge curl -s --max-time 5 "http://$ADMIN/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 filters() { in_edge tc filter show dev "$1" ingress 2>/dev/null | grep -c 'handle 0xa7ed'; }
-field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$RUN_DIR/$1.json" | tr -d '"'; }
 # bench NAME FLAGS...: avedge bench from the client namespace (no UDP GSO: a GSO batch is one
 # large packet at tc, which the program leaves to the userspace relay).
 bench() {
@@ -85,9 +84,9 @@ bench6() { # the same over IPv6 (client, edge and peer)
   echo "  $name: $(cat "$RUN_DIR/$name.json")"
 }
 lossless() { # NAME: every allocation made, everything sent arrived, all deallocated
-  [ "$(field "$1" ready)" = "$(field "$1" allocations)" ] && [ "${2:-1}" -le "$(field "$1" sent)" ] &&
-    [ "$(field "$1" received)" = "$(field "$1" sent)" ] &&
-    [ "$(field "$1" deallocated)" = "$(field "$1" allocations)" ]
+  [ "$(json_field "$1" ready)" = "$(json_field "$1" allocations)" ] && [ "${2:-1}" -le "$(json_field "$1" sent)" ] &&
+    [ "$(json_field "$1" received)" = "$(json_field "$1" sent)" ] &&
+    [ "$(json_field "$1" deallocated)" = "$(json_field "$1" allocations)" ]
 }
 FP_PEER='avedge_fast_path_packets_total{direction="to_peer"}'
 FP_CLIENT='avedge_fast_path_packets_total{direction="to_client"}'
@@ -112,13 +111,13 @@ report "forwarding off: nothing lost, avedge relayed it (to_peer $us_peer), the 
 in_edge sysctl -qw net.ipv4.conf.fpe0.forwarding=1 net.ipv6.conf.fpe0.forwarding=1
 us0_peer=$(metric "$US_PEER") us0_client=$(metric "$US_CLIENT")
 bench on -n 10 --rate 1000 --both --duration 3
-sent=$(field on sent)
+sent=$(json_field on sent)
 fp_peer=$(metric "$FP_PEER") fp_client=$(metric "$FP_CLIENT")
 us_peer=$(metric "$US_PEER") us_client=$(metric "$US_CLIENT")
 lossless on 5000 && [ "$fp_peer" -ge $((sent / 2)) ] && [ "$fp_client" -ge $((sent / 2)) ] &&
   [ "$us_peer" = "$us0_peer" ] && [ "$us_client" = "$us0_client" ]
 report "forwarding on: nothing lost ($sent sent), the kernel relayed to_peer $fp_peer and to_client $fp_client, avedge's own counters did not move ($us0_peer -> $us_peer, $us0_client -> $us_client)" $?
-p50=$(field on p50_us)
+p50=$(json_field on p50_us)
 [ -n "$p50" ] && awk "BEGIN{exit !($p50 > 0)}"
 report "latency through the kernel path is measured (p50 $p50 us; not asserted)" $?
 routes=$(metric avedge_fast_path_routes)
@@ -128,7 +127,7 @@ report "the routes went with the allocations (avedge_fast_path_routes $routes)" 
 # IPv6 all the way (the UDP checksum is mandatory there and updated by the program).
 fp0_peer=$fp_peer fp0_client=$fp_client
 bench6 on6 -n 10 --rate 1000 --both --duration 2
-sent=$(field on6 sent)
+sent=$(json_field on6 sent)
 fp_peer=$(metric "$FP_PEER") fp_client=$(metric "$FP_CLIENT")
 lossless on6 3000 && [ $((fp_peer - fp0_peer)) -ge $((sent / 2)) ] &&
   [ $((fp_client - fp0_client)) -ge $((sent / 2)) ] &&

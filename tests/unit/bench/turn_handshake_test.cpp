@@ -14,7 +14,7 @@ using turn::testing::Harness;
 turn::ServerConfig short_nonces() {
   turn::ServerConfig c;
   c.nonce_lifetime = Seconds{60};  // well inside the 600 s allocation lifetime
-  c.ipv6_relay = true;              // IPv4 stays the default relay family (RFC 8656 §7.1)
+  c.ipv6_relay = true;             // IPv4 stays the default relay family (RFC 8656 §7.1)
   return c;
 }
 
