@@ -8,7 +8,8 @@
 # Knobs: BENCH_REPS (3), BENCH_PROBE_SECONDS (1: each step of the max-rate search),
 # BENCH_FIXED_SECONDS (3), BENCH_HOLD (10000 allocations),
 # BENCH_SERVERS ("avedge coturn forwarder fanout"),
-# BENCH_WORKLOADS ("maxpps fixed setup hold fastpath"), BENCH_OUT (directory for the raw results),
+# BENCH_WORKLOADS ("maxpps fixed setup hold fastpath"; also "spin": the fixed rates with a
+# generator that polls instead of sleeping), BENCH_OUT (directory for the raw results),
 # BENCH_BUILD_DIR (use the binaries there instead of building build/ in Release).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -302,6 +303,24 @@ for rep in $(seq 1 "$REPS"); do
               else
                 log "  the fast path did not start (needs root and a build with libbpf): skipped"
               fi
+            fi
+          done
+        done
+        GEN_EXTRA=() ;;
+      spin)
+        # The fixed rates again with a generator that polls instead of sleeping (--spin): on
+        # one host the server's send to the peer runs the peer's receive and wakes it, in the
+        # server's context and on its bill; a peer on another machine would pay that itself.
+        GEN_EXTRA=(--spin)
+        for rate in 20000 100000; do
+          for server in $ORDER; do
+            start_server "$server"
+            fixed_rate "$server" "$rate" "$rep" _sp
+            stop_server
+            if [ "$server" = avedge ]; then
+              start_server avedge avedge-b0.toml
+              fixed_rate avedge "$rate" "$rep" _b0_sp
+              stop_server
             fi
           done
         done

@@ -462,7 +462,7 @@ class Generator {
             sent_down += n;
           }
         }
-        if (o_.rate == 0) {
+        if (o_.rate == 0 || o_.spin) {
           wait = 0;
         } else {
           const uint64_t next_due = (sent_up + 1) * kNs / o_.rate;

@@ -33,10 +33,14 @@ struct BenchOptions {
   size_t payload = 160;
   uint64_t rate = 0;  // packets per second per direction, all allocations together; 0: max
   double duration = 10;
-  unsigned window = 200;   // handshakes in flight at once
-  double timeout = 3;      // per request, with retransmissions at 0.5 s
-  unsigned batch = 32;     // packets per send (one UDP GSO buffer, or one sendmmsg)
-  bool gso = true;         // UDP_SEGMENT sends: the generator's own cost per packet down
+  unsigned window = 200;  // handshakes in flight at once
+  double timeout = 3;     // per request, with retransmissions at 0.5 s
+  unsigned batch = 32;    // packets per send (one UDP GSO buffer, or one sendmmsg)
+  bool gso = true;        // UDP_SEGMENT sends: the generator's own cost per packet down
+  // Never sleep between sends: poll the sockets instead, so that a datagram reaching the
+  // generator never has to wake it. On one host the sender pays the receiver's wake-up
+  // (loopback delivers in the sender's context); with a peer on another machine it would not.
+  bool spin = false;
   uint16_t peer_port = 0;  // 0: any
   // No TURN: the payloads go straight to `server`, a bare UDP forwarder (bench/udp_forwarder)
   // that sends them to the peer socket and back; the ceiling any relay is measured against.

@@ -32,6 +32,9 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
   b->add_flag("!--no-gso", o.bench.gso,
               "send with sendmmsg instead of UDP GSO (the generator then costs as much per packet "
               "as the server it measures)");
+  b->add_flag("--spin", o.bench.spin,
+              "poll instead of sleeping between sends, so that relayed datagrams never wake the "
+              "generator (on one host their sender pays that wake-up; a remote peer's would not)");
   b->add_option("--window", o.bench.window, "handshakes in flight")->capture_default_str();
   b->add_option("--client-ip", o.client_ip, "address of the client sockets")->capture_default_str();
   b->add_option("--peer-ip", o.peer_ip,

@@ -17,8 +17,9 @@ class StreamConnection;
 class PacketSink {
  public:
   virtual ~PacketSink() = default;
-  // Called once before a batch of packets: reads the clocks once per batch.
-  virtual void begin_batch() = 0;
+  // Called once before a batch of packets: reads the clocks once per batch. `full`: the
+  // receive took as many datagrams as it could (more may be waiting: the worker is behind).
+  virtual void begin_batch(bool full) = 0;
   virtual void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) = 0;
   virtual void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
                               std::span<const uint8_t> bytes) = 0;

@@ -30,7 +30,7 @@ struct RelaySockets::Socket final : ReadyPoller::Handler {
     for (int round = 0; round < kMaxRoundsPerWake && !closed; ++round) {
       const int n = batch.receive(fd);
       if (n <= 0) break;
-      sink.begin_batch();
+      sink.begin_batch(static_cast<size_t>(n) >= RecvBatch::kCount);
       if (auto total = batch.rx_queue_drops_of_batch(static_cast<size_t>(n))) {
         if (const uint32_t d = overflow.update(*total)) {
           sink.on_socket_drops(SocketDrop::RxQueueOverflow, d);

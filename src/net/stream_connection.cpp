@@ -141,7 +141,7 @@ void StreamConnectionImpl<Stream>::process() {
       return;
     }
     if (!batch_started) {
-      sink_.begin_batch();
+      sink_.begin_batch(false);
       batch_started = true;
     }
     if (!had_frames_) {

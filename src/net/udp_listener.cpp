@@ -73,7 +73,8 @@ void UdpListener::on_readable() {
       run[count++] = MultishotReceiver::Datagram{batch_.data(i), batch_.from(i),
                                                  wildcard_ ? batch_.destination(i) : std::nullopt};
     }
-    deliver({run.data(), count}, batch_.rx_queue_drops_of_batch(static_cast<size_t>(n)));
+    deliver({run.data(), count}, batch_.rx_queue_drops_of_batch(static_cast<size_t>(n)),
+            static_cast<size_t>(n) >= RecvBatch::kCount);
     if (static_cast<size_t>(n) < RecvBatch::kCount) break;
   }
   sink_.end_drain();
@@ -81,13 +82,13 @@ void UdpListener::on_readable() {
 
 void UdpListener::on_received(std::span<const MultishotReceiver::Datagram> datagrams,
                               std::optional<uint32_t> rx_queue_drops) {
-  deliver(datagrams, rx_queue_drops);
+  deliver(datagrams, rx_queue_drops, datagrams.size() >= MultishotReceiver::kRun);
   sink_.end_drain();
 }
 
 void UdpListener::deliver(std::span<const MultishotReceiver::Datagram> datagrams,
-                          std::optional<uint32_t> rx_queue_drops) {
-  sink_.begin_batch();
+                          std::optional<uint32_t> rx_queue_drops, bool full) {
+  sink_.begin_batch(full);
   if (rx_queue_drops) {
     if (const uint32_t d = overflow_.update(*rx_queue_drops)) {
       sink_.on_socket_drops(SocketDrop::RxQueueOverflow, d);

@@ -38,9 +38,9 @@ class UdpListener final : public ReadyPoller::Handler, public MultishotReceiver:
   void on_readable() override;
   void on_received(std::span<const MultishotReceiver::Datagram> datagrams,
                    std::optional<uint32_t> rx_queue_drops) override;
-  // One batch to the sink (without end_drain).
+  // One batch to the sink (without end_drain); `full`: the receive took all it could.
   void deliver(std::span<const MultishotReceiver::Datagram> datagrams,
-               std::optional<uint32_t> rx_queue_drops);
+               std::optional<uint32_t> rx_queue_drops, bool full);
 
   ReadyPoller& poller_;
   int fd_ = -1;

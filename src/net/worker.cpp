@@ -76,7 +76,9 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
 // batch arrives first (ReadyPoller::gather, decision 0012) so that the next turn finds several
 // waiting; under high load turns are full and it never waits longer than it must. A packet
 // waits at most about one budget longer than it would have. Without a budget, latency
-// first: the first socket drained in a turn sends at once, before the others are read.
+// first: while the worker keeps up (its receives take less than a full batch), each datagram
+// leaves as soon as it is relayed, before the next is handled; when it falls behind, the
+// first socket drained in a turn sends at once, before the others are read.
 void Worker::run() {
   for (auto& u : udp_) u->start();
   for (auto& t : tcp_) t->start();
@@ -157,21 +159,27 @@ void Worker::arm_timer() {
 
 // --- PacketSink ----------------------------------------------------------------------------
 
-void Worker::begin_batch() {
+void Worker::begin_batch(bool full) {
   // Budget 0: each recvmmsg batch of the turn's first socket leaves before the next is read.
   if (send_first_drain_) flush_sends();
+  // Budget 0 and a batch that is not full: nothing else is waiting, so waiting for the rest
+  // of the batch before sending (a sendmmsg, GSO) would only delay the first datagrams by the
+  // handling of the later ones. Behind (full batches): batches, for throughput.
+  send_each_ = latency_budget_.count() == 0 && !full;
   now_ = read_clocks();
 }
 
 void Worker::on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) {
   ++packets_handled_;
   server_->on_client_packet(from, bytes, now_);
+  if (send_each_) flush_sends();
 }
 
 void Worker::on_peer_packet(uint32_t relay_id, const Endpoint& peer,
                             std::span<const uint8_t> bytes) {
   ++packets_handled_;
   server_->on_peer_packet(relay_id, peer, bytes, now_);
+  if (send_each_) flush_sends();
 }
 
 uint64_t Worker::next_conn_id() {

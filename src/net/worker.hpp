@@ -104,7 +104,7 @@ class Worker final : public turn::Io, public PacketSink {
                               std::span<const turn::ChannelRoute> routes) override;
 
   // PacketSink
-  void begin_batch() override;
+  void begin_batch(bool full) override;
   void on_client_packet(const turn::ClientTuple& from, std::span<const uint8_t> bytes) override;
   void on_peer_packet(uint32_t relay_id, const Endpoint& peer,
                       std::span<const uint8_t> bytes) override;
@@ -126,6 +126,7 @@ class Worker final : public turn::Io, public PacketSink {
   ReadyPoller poller_{io_};
   bool asio_pending_ = false;      // a UDP handler started asio work (a write on a TCP/TLS stream)
   bool send_first_drain_ = false;  // latency budget 0: this turn's first drain not sent yet
+  bool send_each_ = false;         // latency budget 0 and the batch was not full: send at once
   unsigned index_;
   std::shared_ptr<asio::ssl::context> tls_;
   std::shared_ptr<FastPath> fast_path_;  // before server_, whose allocations withdraw routes

@@ -21,7 +21,7 @@ namespace {
 using namespace testing;  // NOLINT
 
 struct RecordingSink : PacketSink {
-  void begin_batch() override { ++batches; }
+  void begin_batch(bool /*full*/) override { ++batches; }
   void on_client_packet(const turn::ClientTuple& t, std::span<const uint8_t> bytes) override {
     from.push_back(t.client);
     server.push_back(t.server);

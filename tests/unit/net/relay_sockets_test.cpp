@@ -13,7 +13,7 @@ namespace avedge::net {
 namespace {
 
 struct NullSink : PacketSink {
-  void begin_batch() override {}
+  void begin_batch(bool /*full*/) override {}
   void on_client_packet(const turn::ClientTuple&, std::span<const uint8_t>) override {}
   void on_peer_packet(uint32_t id, const Endpoint& peer, std::span<const uint8_t> b) override {
     last_id = id;

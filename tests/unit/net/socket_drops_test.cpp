@@ -14,7 +14,7 @@ namespace {
 using namespace testing;  // NOLINT
 
 struct CountingSink : PacketSink {
-  void begin_batch() override {}
+  void begin_batch(bool /*full*/) override {}
   void on_client_packet(const turn::ClientTuple&, std::span<const uint8_t>) override { ++received; }
   void on_peer_packet(uint32_t, const Endpoint&, std::span<const uint8_t>) override {}
   uint64_t next_conn_id() override { return 0; }
