@@ -36,8 +36,9 @@ diag::CheckEnv host_env() {
     freeifaddrs(list);
   }
   rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-    env.fd_limit = static_cast<uint64_t>(rl.rlim_cur);
+  // `avedge serve` raises its soft limit up to the hard one (net/descriptor_table.hpp).
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) {
+    env.fd_limit = static_cast<uint64_t>(rl.rlim_max);
   }
   if (struct if_nameindex* names = if_nameindex(); names != nullptr) {
     env.interfaces_known = true;

@@ -17,9 +17,11 @@
 #include "config/dev_credentials.hpp"
 #include "config/finalize.hpp"
 #include "config/loader.hpp"
+#include "config/runtime.hpp"
 #include "config/self_signed_cert.hpp"
 #include "mras/events.hpp"
 #include "mras/service.hpp"
+#include "net/descriptor_table.hpp"
 #include "net/event_log.hpp"
 #include "net/server_runner.hpp"
 
@@ -33,6 +35,25 @@ constexpr int kExitConfig = 2;
 int report(const config::Errors& errors) {
   for (const auto& e : errors) fmt::print(stderr, "avedge: {}\n", e.to_string());
   return kExitConfig;
+}
+
+// The descriptors the relay sockets can need, reserved at start: the soft limit raised up to
+// the hard one, the descriptor table grown once (no RCU stall per doubling while relaying).
+void reserve_relay_descriptors(const config::Config& cfg) {
+  const uint64_t need = config::descriptors_needed(cfg);
+  const net::DescriptorTable t = net::reserve_descriptors(need);
+  if (t.soft_limit > t.soft_limit_before) {
+    spdlog::info("file descriptors: soft limit raised from {} to {} for the relay sockets",
+                 t.soft_limit_before, t.soft_limit);
+  }
+  if (t.soft_limit < need) {
+    spdlog::warn(
+        "file descriptors: the relay sockets may need {} (relay_ports, quota.total) but the hard "
+        "limit is {}: beyond about {} allocations Allocate fails; raise LimitNOFILE (avedge "
+        "check: AVE-PORTS-002)",
+        need, t.hard_limit,
+        t.soft_limit > config::kDescriptorReserve ? t.soft_limit - config::kDescriptorReserve : 0);
+  }
 }
 
 }  // namespace
@@ -86,6 +107,7 @@ int run_serve(ServeOptions& o) {
   if (auto errors = config::finalize(cfg); !errors.empty()) return report(errors);
 
   spdlog::set_level(spdlog::level::from_str(cfg.log_level.value));
+  reserve_relay_descriptors(cfg);  // before any thread starts (net/descriptor_table.hpp)
   // The JSON event log (docs/EVENTS.md): [log] events, events_rate; filtered by [log] level.
   {
     const net::EventLogSettings ev{cfg.log_events.value,

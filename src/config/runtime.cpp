@@ -1,5 +1,7 @@
 #include "config/runtime.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace avedge::config {
@@ -56,6 +58,17 @@ std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg) {
   for (const auto& ip : cfg.relay_ips) p->add_own_relay_address(ip.value);
   p->set_own_relay_ports(cfg.relay_ports.value.first, cfg.relay_ports.value.last);
   return p;
+}
+
+uint64_t descriptors_needed(const Config& cfg) {
+  const auto& r = cfg.relay_ports.value;
+  const uint64_t ports = r.last >= r.first ? static_cast<uint64_t>(r.last - r.first) + 1 : 0;
+  uint64_t families = 0;
+  for (Family f : {Family::V4, Family::V6}) {
+    if (cfg.relay_ip(f)) ++families;
+  }
+  return std::min(ports, cfg.quota.total.value) * std::max<uint64_t>(families, 1) +
+         kDescriptorReserve;
 }
 
 RestCredential make_rest_credential(std::string_view secret, std::string_view user,

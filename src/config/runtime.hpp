@@ -24,6 +24,12 @@ std::vector<auth::PoolKey> pool_keys(const Topology& t, std::string_view pool);
 // edge are always allowed (two clients of one edge can talk).
 std::shared_ptr<turn::PeerPolicy> make_peer_policy(const Config& cfg);
 
+// File descriptors the relay sockets can need at once: one per allocation and relay address
+// family, up to the smaller of relay_ports and quota.total; plus kDescriptorReserve for
+// listeners, logs, MRAS and the admin API.
+inline constexpr uint64_t kDescriptorReserve = 64;
+uint64_t descriptors_needed(const Config& cfg);
+
 // A TURN REST credential (username "expiry:user", RFC draft-uberti-behave-turn-rest).
 struct RestCredential {
   std::string username;

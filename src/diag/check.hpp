@@ -34,7 +34,8 @@ struct CheckEnv {
   // local_addresses_known false: the listen-address rule is skipped.
   std::vector<IpAddress> local_addresses;
   bool local_addresses_known = false;
-  uint64_t fd_limit = 0;  // RLIMIT_NOFILE soft limit; 0: unknown, rule skipped
+  uint64_t fd_limit = 0;  // RLIMIT_NOFILE hard limit (serve raises its soft limit up to it); 0:
+                          // unknown, rule skipped
   // Network interfaces of this host with their IPv4 forwarding sysctl
   // (net.ipv4.conf.NAME.forwarding). interfaces_known false: the fast path rules are skipped.
   struct Interface {

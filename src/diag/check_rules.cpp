@@ -25,7 +25,6 @@ using config::Topology;
 constexpr int64_t kDay = 86400;
 constexpr int64_t kCertWarnDays = 14;
 constexpr size_t kMinSecretBytes = 16;  // 128 bits
-constexpr uint64_t kFdReserve = 64;     // listeners, logs, MRAS, admin API
 
 class Rules {
  public:
@@ -278,20 +277,20 @@ class Rules {
                       ports));
     }
     if (env_.fd_limit == 0) return;
-    size_t families = 0;
-    for (Family f : {Family::V4, Family::V6}) {
-      if (cfg_.relay_ip(f)) ++families;
-    }
-    const uint64_t need = std::min(ports, quota) * std::max<size_t>(families, 1) + kFdReserve;
+    const uint64_t need = config::descriptors_needed(cfg_);
     if (need > env_.fd_limit) {
       add("AVE-PORTS-002", Severity::Warning, r.where,
           fmt::format("{} relay sockets (relay_ports {}, quota.total {}) need about {} file "
-                      "descriptors; the limit of this process is {}",
-                      need - kFdReserve, r.value.to_string(), quota, need, env_.fd_limit),
+                      "descriptors; the hard limit (ulimit -Hn), up to which avedge raises its "
+                      "own, is {}",
+                      need - config::kDescriptorReserve, r.value.to_string(), quota, need,
+                      env_.fd_limit),
           fmt::format("after about {} allocations the edge runs out of file descriptors: "
                       "Allocate fails and new calls get no relay",
-                      env_.fd_limit > kFdReserve ? env_.fd_limit - kFdReserve : 0),
-          fmt::format("raise the limit (LimitNOFILE={} in the systemd unit, or ulimit -n), or "
+                      env_.fd_limit > config::kDescriptorReserve
+                          ? env_.fd_limit - config::kDescriptorReserve
+                          : 0),
+          fmt::format("raise the limit (LimitNOFILE={} in the systemd unit, or ulimit -Hn), or "
                       "narrow relay_ports / lower quota.total",
                       need));
     }

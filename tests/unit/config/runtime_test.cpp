@@ -45,6 +45,28 @@ nonce = "2m"
   EXPECT_TRUE(s.software);
 }
 
+TEST(Runtime, DescriptorsNeededByRelaySockets) {
+  // The smaller of ports and quota, per relay family, plus the reserve.
+  EXPECT_EQ(descriptors_needed(loaded(R"([edge]
+realm = "example.org"
+listen = ["udp://127.0.0.1:3478"]
+relay_ips = ["192.0.2.1", "2001:db8::1"]
+relay_ports = "50000-50999"
+[quota]
+total = 300
+)")),
+            2 * 300 + kDescriptorReserve);
+  EXPECT_EQ(descriptors_needed(loaded(R"([edge]
+realm = "example.org"
+listen = ["udp://127.0.0.1:3478"]
+relay_ips = ["192.0.2.1"]
+relay_ports = "50000-50999"
+[quota]
+total = 5000
+)")),
+            1000 + kDescriptorReserve);
+}
+
 TEST(Runtime, PeerPolicyAllowsOwnRelayAndAllowList) {
   const Config c = loaded(R"([edge]
 listen = ["udp://127.0.0.1:3478"]
