@@ -64,6 +64,13 @@ static __always_inline void count(__u32 slot, __u64 n) {
   if (v) *v += n;
 }
 
+/* The route's own counts, read by avedge for its allocation (a route's datagrams can be
+ * relayed on several CPUs at once: atomic adds). */
+static __always_inline void count_route(__u64* packets, __u64* bytes, __u64 payload) {
+  __sync_fetch_and_add(packets, 1);
+  __sync_fetch_and_add(bytes, payload);
+}
+
 static __always_inline __u16 ipv4_checksum(const struct iphdr* iph) {
   const __u16* p = (const __u16*)iph;
   __u32 sum = 0;
@@ -198,7 +205,7 @@ static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) 
       .server_port = bpf_ntohs(udp->dest),
       .channel = channel,
   };
-  const struct avedge_to_peer_value* v = bpf_map_lookup_elem(&fp_to_peer, &key);
+  struct avedge_to_peer_value* v = bpf_map_lookup_elem(&fp_to_peer, &key);
   if (!v) return NOT_MINE;
   if (bpf_ktime_get_ns() >= v->expires_ns) return NOT_MINE;
   const __u32 saddr = v->relay_ip;
@@ -221,6 +228,7 @@ static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) 
   if (write_headers(skb, saddr, daddr, sport, dport, udp_len) != 0) return TC_ACT_SHOT;
   count(AVEDGE_FP_TO_PEER_PACKETS, 1);
   count(AVEDGE_FP_TO_PEER_BYTES, data_len);
+  count_route(&v->packets, &v->bytes, data_len);
   return take_exit(skb, &plan);
 }
 
@@ -238,7 +246,7 @@ static __always_inline int peer_to_client(struct __sk_buff* skb, __u32 payload) 
       .peer_port = bpf_ntohs(udp->source),
       .relay_port = bpf_ntohs(udp->dest),
   };
-  const struct avedge_to_client_value* v = bpf_map_lookup_elem(&fp_to_client, &key);
+  struct avedge_to_client_value* v = bpf_map_lookup_elem(&fp_to_client, &key);
   if (!v) return NOT_MINE;
   if (bpf_ktime_get_ns() >= v->expires_ns) return NOT_MINE;
   if (payload > 0xFFFF - sizeof(struct iphdr) - sizeof(struct udphdr) - CD_HLEN) return NOT_MINE;
@@ -268,6 +276,7 @@ static __always_inline int peer_to_client(struct __sk_buff* skb, __u32 payload) 
   cd[3] = payload & 0xff;
   count(AVEDGE_FP_TO_CLIENT_PACKETS, 1);
   count(AVEDGE_FP_TO_CLIENT_BYTES, payload);
+  count_route(&v->packets, &v->bytes, payload);
   return take_exit(skb, &plan);
 }
 

@@ -22,6 +22,8 @@ struct avedge_to_peer_value {
   __u16 peer_port;
   __u32 pad;
   __u64 expires_ns; /* CLOCK_MONOTONIC: min(channel, permission, allocation) */
+  __u64 packets;    /* relayed on this route by the kernel (atomic adds), and its payload bytes */
+  __u64 bytes;
 };
 
 /* A datagram from a peer to a relayed transport address (RFC 8656 §12.7). */
@@ -40,6 +42,8 @@ struct avedge_to_client_value {
   __u16 channel;
   __u16 pad;
   __u64 expires_ns;
+  __u64 packets; /* relayed on this route by the kernel (payload bytes below) */
+  __u64 bytes;
 };
 
 /* The same for IPv6 (addresses in network order, as 4 words). */
@@ -59,6 +63,8 @@ struct avedge_to_peer6_value {
   __u16 peer_port;
   __u32 pad;
   __u64 expires_ns;
+  __u64 packets; /* relayed on this route by the kernel (payload bytes below) */
+  __u64 bytes;
 };
 
 struct avedge_to_client6_key {
@@ -76,6 +82,8 @@ struct avedge_to_client6_value {
   __u16 channel;
   __u16 pad;
   __u64 expires_ns;
+  __u64 packets; /* relayed on this route by the kernel (payload bytes below) */
+  __u64 bytes;
 };
 
 /* Per-CPU counters, by slot. */

@@ -136,7 +136,7 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   };
   __builtin_memcpy(key.client_ip, &ip6->saddr, 16);
   __builtin_memcpy(key.server_ip, &ip6->daddr, 16);
-  const struct avedge_to_peer6_value* v = bpf_map_lookup_elem(&fp6_to_peer, &key);
+  struct avedge_to_peer6_value* v = bpf_map_lookup_elem(&fp6_to_peer, &key);
   if (!v) return NOT_MINE;
   if (bpf_ktime_get_ns() >= v->expires_ns) return NOT_MINE;
   const __u32 pad = payload - CD_HLEN - data_len;
@@ -179,6 +179,7 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   }
   count(AVEDGE_FP_TO_PEER_PACKETS, 1);
   count(AVEDGE_FP_TO_PEER_BYTES, data_len);
+  count_route(&v->packets, &v->bytes, data_len);
   return take_exit(skb, &plan);
 }
 
@@ -196,7 +197,7 @@ static __always_inline int peer_to_client6(struct __sk_buff* skb, __u32 payload)
   };
   __builtin_memcpy(key.peer_ip, &ip6->saddr, 16);
   __builtin_memcpy(key.relay_ip, &ip6->daddr, 16);
-  const struct avedge_to_client6_value* v = bpf_map_lookup_elem(&fp6_to_client, &key);
+  struct avedge_to_client6_value* v = bpf_map_lookup_elem(&fp6_to_client, &key);
   if (!v) return NOT_MINE;
   if (bpf_ktime_get_ns() >= v->expires_ns) return NOT_MINE;
   if (payload > 0xFFFF - sizeof(struct udphdr) - CD_HLEN) return NOT_MINE;
@@ -235,6 +236,7 @@ static __always_inline int peer_to_client6(struct __sk_buff* skb, __u32 payload)
   __builtin_memcpy(out, &cd_word, CD_HLEN);
   count(AVEDGE_FP_TO_CLIENT_PACKETS, 1);
   count(AVEDGE_FP_TO_CLIENT_BYTES, payload);
+  count_route(&v->packets, &v->bytes, payload);
   return take_exit(skb, &plan);
 }
 

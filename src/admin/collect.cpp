@@ -239,6 +239,9 @@ void fast_path_metrics(const Sources& s, MetricSet& m) {
       .add(c.declined);
   m.family("avedge_fast_path_routes", MetricType::Gauge, "Channel routes in the kernel's maps")
       .add(c.routes);
+  m.family("avedge_fast_path_mixed_family_routes", MetricType::Gauge,
+           "Channel routes the kernel cannot carry (client and peer of two IP families)")
+      .add(c.mixed_family_routes);
 }
 
 void process_metrics(const Sources& s, MetricSet& m) {

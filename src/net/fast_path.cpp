@@ -17,6 +17,7 @@
 
 #include "net/fast_path_object.hpp"
 #include "net/interface_forwarding.hpp"
+#include "turn/stats.hpp"
 
 #ifdef AVEDGE_HAVE_FAST_PATH
 #include <bpf/bpf.h>
@@ -179,7 +180,26 @@ struct FastPath::State {
   std::vector<Hook> hooks;
   mutable std::mutex mu;
   std::unordered_map<turn::ClientTuple, std::vector<RouteEntry>, turn::ClientTupleHash> installed;
-  uint64_t unsupported = 0;
+  // Per allocation: its routes of two families, which stay with the userspace relay.
+  std::unordered_map<turn::ClientTuple, uint64_t, turn::ClientTupleHash> mixed_family;
+
+  // Adds what the kernel relayed on route e (its two map entries' counts) to k.
+  void add_counts(const RouteEntry& e, turn::KernelRelayed& k) const {
+    const auto to_peer = static_cast<size_t>(turn::Direction::ToPeer);
+    const auto to_client = static_cast<size_t>(turn::Direction::ToClient);
+    auto add = [&](int fd, const void* key, auto value, size_t dir) {
+      if (bpf_map_lookup_elem(fd, key, &value) != 0) return;
+      k.packets[dir] += value.packets;
+      k.bytes[dir] += value.bytes;
+    };
+    if (e.v6) {
+      add(to_peer6_fd, e.peer_key(), avedge_to_peer6_value{}, to_peer);
+      add(to_client6_fd, e.client_key(), avedge_to_client6_value{}, to_client);
+    } else {
+      add(to_peer_fd, e.peer_key(), avedge_to_peer_value{}, to_peer);
+      add(to_client_fd, e.client_key(), avedge_to_client_value{}, to_client);
+    }
+  }
 
   ~State() {
     for (auto& h : hooks) {
@@ -336,9 +356,12 @@ FastPath::ProgramRun FastPath::run_program(std::span<const uint8_t> frame,
   return run;
 }
 
-void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes) {
+turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& t,
+                                         std::span<const turn::ChannelRoute> routes) {
   std::vector<RouteEntry> next;
   next.reserve(routes.size());
+  turn::KernelRelayed given_up;
+  uint64_t mixed = 0;
   std::lock_guard lock(state_->mu);
   auto& st = *state_;
   auto peer_fd = [&](const RouteEntry& e) { return e.v6 ? st.to_peer6_fd : st.to_peer_fd; };
@@ -347,11 +370,20 @@ void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::Chan
     bpf_map_delete_elem(peer_fd(e), e.peer_key());
     bpf_map_delete_elem(client_fd(e), e.client_key());
   };
+  auto it = st.installed.find(t);
+  const std::vector<RouteEntry> none;
+  const auto& before = it != st.installed.end() ? it->second : none;
   for (const auto& r : routes) {
     const auto e = route_entry(t, r);
     if (!e) {
-      ++st.unsupported;
+      ++mixed;
       continue;
+    }
+    // Rewriting an entry starts its counts again: take them first. (A datagram the kernel
+    // relays between the read and the write is not counted for the allocation; the edge's
+    // counters have it.)
+    for (const auto& old : before) {
+      if (old.same_keys(*e)) st.add_counts(old, given_up);
     }
     // The client-bound entry first: a peer's answer must not reach the userspace relay after
     // the client's first datagram went by the kernel (the order only matters for a moment).
@@ -366,12 +398,12 @@ void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::Chan
     }
     next.push_back(*e);
   }
-  auto it = st.installed.find(t);
-  if (it != st.installed.end()) {
-    for (const auto& old : it->second) {
-      const bool kept = std::any_of(next.begin(), next.end(),
-                                    [&](const RouteEntry& n) { return n.same_keys(old); });
-      if (!kept) remove(old);
+  for (const auto& old : before) {
+    const bool kept = std::any_of(next.begin(), next.end(),
+                                  [&](const RouteEntry& n) { return n.same_keys(old); });
+    if (!kept) {
+      st.add_counts(old, given_up);
+      remove(old);
     }
   }
   if (next.empty()) {
@@ -379,6 +411,21 @@ void FastPath::set_routes(const turn::ClientTuple& t, std::span<const turn::Chan
   } else {
     st.installed[t] = std::move(next);
   }
+  if (mixed > 0) {
+    st.mixed_family[t] = mixed;
+  } else {
+    st.mixed_family.erase(t);
+  }
+  return given_up;
+}
+
+turn::KernelRelayed FastPath::relayed(const turn::ClientTuple& t) const {
+  turn::KernelRelayed k;
+  std::lock_guard lock(state_->mu);
+  const auto it = state_->installed.find(t);
+  if (it == state_->installed.end()) return k;
+  for (const auto& e : it->second) state_->add_counts(e, k);
+  return k;
 }
 
 FastPathCounters FastPath::counters() const {
@@ -399,7 +446,7 @@ FastPathCounters FastPath::counters() const {
   c.declined = total(AVEDGE_FP_DECLINED);
   std::lock_guard lock(state_->mu);
   for (const auto& [tuple, entries] : state_->installed) c.routes += entries.size();
-  c.unsupported = state_->unsupported;
+  for (const auto& [tuple, n] : state_->mixed_family) c.mixed_family_routes += n;
   return c;
 }
 
@@ -423,8 +470,14 @@ std::shared_ptr<FastPath> FastPath::load_unattached() {
   return attach({});
 }
 
-void FastPath::set_routes(const turn::ClientTuple& /*t*/,
-                          std::span<const turn::ChannelRoute> /*routes*/) {}
+turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& /*t*/,
+                                         std::span<const turn::ChannelRoute> /*routes*/) {
+  return {};
+}
+
+turn::KernelRelayed FastPath::relayed(const turn::ClientTuple& /*t*/) const {
+  return {};
+}
 
 FastPath::ProgramRun FastPath::run_program(std::span<const uint8_t> /*frame*/,
                                            uint32_t /*ingress_ifindex*/) const {

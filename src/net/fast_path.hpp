@@ -21,8 +21,9 @@ struct FastPathCounters {
   uint64_t to_client_bytes = 0;
   uint64_t declined = 0;  // routed, but handed to the userspace relay (no forwarding route)
   uint64_t routes = 0;    // channel routes in the kernel's maps
-  uint64_t unsupported =
-      0;  // route updates left to the userspace relay (client and peer of two families)
+  // Channel routes the kernel cannot carry (client and peer of two IP families): avedge
+  // relays them.
+  uint64_t mixed_family_routes = 0;
 };
 
 class FastPath {
@@ -39,8 +40,12 @@ class FastPath {
   FastPath(const FastPath&) = delete;
   FastPath& operator=(const FastPath&) = delete;
 
-  // Makes the kernel's routes of allocation `t` equal `routes` (thread-safe).
-  void set_routes(const turn::ClientTuple& t, std::span<const turn::ChannelRoute> routes);
+  // Makes the kernel's routes of allocation `t` equal `routes` (thread-safe). Returns what the
+  // kernel relayed on the routes it took away or rewrote (their counts start again at 0).
+  turn::KernelRelayed set_routes(const turn::ClientTuple& t,
+                                 std::span<const turn::ChannelRoute> routes);
+  // What the kernel relayed on the routes of `t` it holds now (thread-safe).
+  [[nodiscard]] turn::KernelRelayed relayed(const turn::ClientTuple& t) const;
   [[nodiscard]] FastPathCounters counters() const;
   [[nodiscard]] const std::vector<std::string>& interfaces() const;
 

@@ -245,9 +245,9 @@ void Worker::event(const turn::EventInfo& info) {
   log_event(info, index_);
 }
 
-void Worker::channel_routes_changed(const turn::ClientTuple& t,
-                                    std::span<const turn::ChannelRoute> routes) {
-  fast_path_->set_routes(t, routes);
+turn::KernelRelayed Worker::channel_routes_changed(const turn::ClientTuple& t,
+                                                   std::span<const turn::ChannelRoute> routes) {
+  return fast_path_->set_routes(t, routes);
 }
 
 void Worker::on_socket_drops(SocketDrop why, uint64_t n) {
@@ -258,7 +258,13 @@ void Worker::on_socket_drops(SocketDrop why, uint64_t n) {
 // --- admin API (worker thread) ---------------------------------------------------------------
 
 std::vector<turn::AllocationInfo> Worker::sessions() {
-  return server_->allocations(read_clocks());
+  auto list = server_->allocations(read_clocks());
+  if (fast_path_ != nullptr) {
+    // What the kernel relayed on the routes it holds now (what it relayed on routes it gave
+    // up is in the allocation's counts already).
+    for (auto& a : list) fast_path_->relayed(a.tuple).add_to(a.packets, a.bytes);
+  }
+  return list;
 }
 
 bool Worker::delete_session(uint32_t id) {

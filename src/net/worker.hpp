@@ -100,8 +100,8 @@ class Worker final : public turn::Io, public PacketSink {
   void close_relay(uint32_t relay_id) override;
   void event(const turn::EventInfo& info) override;
   [[nodiscard]] bool wants_channel_routes() const override { return fast_path_ != nullptr; }
-  void channel_routes_changed(const turn::ClientTuple& t,
-                              std::span<const turn::ChannelRoute> routes) override;
+  turn::KernelRelayed channel_routes_changed(const turn::ClientTuple& t,
+                                             std::span<const turn::ChannelRoute> routes) override;
 
   // PacketSink
   void begin_batch(bool full) override;

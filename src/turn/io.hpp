@@ -110,10 +110,13 @@ class Io {
   virtual void event(const EventInfo& info) = 0;
   // A kernel fast path (issue 7 item 4): after any change to an allocation's channels,
   // permissions or lifetime, its routes as they now stand; empty when it goes. Only called
-  // when wants_channel_routes().
+  // when wants_channel_routes(). Returns what the kernel relayed on the routes this change
+  // took away or replaced, which the allocation adds to its counts.
   [[nodiscard]] virtual bool wants_channel_routes() const { return false; }
-  virtual void channel_routes_changed(const ClientTuple& /*t*/,
-                                      std::span<const ChannelRoute> /*routes*/) {}
+  virtual KernelRelayed channel_routes_changed(const ClientTuple& /*t*/,
+                                               std::span<const ChannelRoute> /*routes*/) {
+    return {};
+  }
 };
 
 }  // namespace avedge::turn

@@ -4,7 +4,8 @@
 # (10.77.1.1 | 10.77.1.2 and 10.77.1.3, the peer). avedge runs in the edge namespace with
 # edge.fast_path = "tc" on the veth and lo. Checks: the filter is attached; with forwarding off
 # the kernel declines and avedge relays everything itself; with forwarding on the kernel relays
-# every ChannelData datagram both ways and avedge's own relay counters do not move; coturn's
+# every ChannelData datagram both ways, avedge's own relay counters do not move and
+# /api/v1/sessions counts the kernel's datagrams for each allocation; coturn's
 # turnutils_uclient (plain and padded ChannelData) loses nothing through it; TCP allocations and
 # Send indications stay in userspace; routes go when allocations go; SIGTERM detaches; a
 # filter left by a SIGKILLed avedge is replaced by the next start. ~40 s. avedge only, root.
@@ -110,13 +111,23 @@ report "forwarding off: nothing lost, avedge relayed it (to_peer $us_peer), the 
 # 2. Forwarding on: the kernel relays every ChannelData datagram both ways.
 in_edge sysctl -qw net.ipv4.conf.fpe0.forwarding=1 net.ipv6.conf.fpe0.forwarding=1
 us0_peer=$(metric "$US_PEER") us0_client=$(metric "$US_CLIENT")
-bench on -n 10 --rate 1000 --both --duration 3
+bench on -n 10 --rate 1000 --both --duration 3 &
+BENCH_ON=$!
+# While it runs: /api/v1/sessions counts what the kernel relayed for each allocation.
+sleep 2.5
+live=$(in_edge curl -s --max-time 5 "http://$ADMIN/api/v1/sessions" | "$PY" -c 'import json, sys
+s = json.load(sys.stdin)["sessions"]
+print(len(s), sum(x["packets"]["to_peer"] for x in s), sum(x["packets"]["to_client"] for x in s))')
+wait "$BENCH_ON"
 sent=$(json_field on sent)
 fp_peer=$(metric "$FP_PEER") fp_client=$(metric "$FP_CLIENT")
 us_peer=$(metric "$US_PEER") us_client=$(metric "$US_CLIENT")
 lossless on 5000 && [ "$fp_peer" -ge $((sent / 2)) ] && [ "$fp_client" -ge $((sent / 2)) ] &&
   [ "$us_peer" = "$us0_peer" ] && [ "$us_client" = "$us0_client" ]
 report "forwarding on: nothing lost ($sent sent), the kernel relayed to_peer $fp_peer and to_client $fp_client, avedge's own counters did not move ($us0_peer -> $us_peer, $us0_client -> $us_client)" $?
+read -r live_n live_peer live_client <<<"$live"
+[ "${live_n:-0}" = 10 ] && [ "${live_peer:-0}" -ge 1000 ] && [ "${live_client:-0}" -ge 1000 ]
+report "while it ran, /api/v1/sessions counted the kernel's relaying for each allocation ($live_n sessions: to_peer $live_peer, to_client $live_client packets)" $?
 p50=$(json_field on p50_us)
 [ -n "$p50" ] && awk "BEGIN{exit !($p50 > 0)}"
 report "latency through the kernel path is measured (p50 $p50 us; not asserted)" $?

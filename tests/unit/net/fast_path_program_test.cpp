@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/fast_path.hpp"
+#include "turn/stats.hpp"
 
 using namespace avedge;
 using namespace avedge::net;
@@ -297,5 +298,36 @@ TEST_F(FastPathProgram, Ipv6BothWaysWithTheUdpChecksumKeptRight) {
   const turn::ChannelRoute mixed{0x4006, kPeer, kRelay6, Clock::now() + Seconds{60}};
   fp_->set_routes(kClient6, std::span<const turn::ChannelRoute>(&mixed, 1));
   EXPECT_EQ(fp_->counters().routes, 1U) << "only the IPv4 route of SetUp is left";
-  EXPECT_EQ(fp_->counters().unsupported, 1U);
+  EXPECT_EQ(fp_->counters().mixed_family_routes, 1U);
+  fp_->set_routes(kClient6, {});
+  EXPECT_EQ(fp_->counters().mixed_family_routes, 0U) << "gone with its allocation";
+}
+
+TEST_F(FastPathProgram, EachRouteCountsWhatItRelayedForItsAllocation) {
+  const auto to_peer = static_cast<size_t>(turn::Direction::ToPeer);
+  const auto to_client = static_cast<size_t>(turn::Direction::ToClient);
+  const auto cd = frame(kClient.client, kClient.server, channel_data(0x4001, "hello"));
+  ASSERT_NE(fp_->run_program(cd, kLoopback).frame, cd);
+  ASSERT_NE(fp_->run_program(cd, kLoopback).frame, cd);
+  ASSERT_EQ(fp_->run_program(frame(kPeer, kRelay, bytes("world!")), kLoopback).action, kOk);
+  turn::KernelRelayed k = fp_->relayed(kClient);
+  EXPECT_EQ(k.packets[to_peer], 2U);
+  EXPECT_EQ(k.bytes[to_peer], 10U);
+  EXPECT_EQ(k.packets[to_client], 1U);
+  EXPECT_EQ(k.bytes[to_client], 6U);
+  EXPECT_EQ(fp_->relayed(kClient6), turn::KernelRelayed{}) << "another allocation";
+
+  // A refresh rewrites the route: what it relayed is handed back, and its count starts anew.
+  const turn::ChannelRoute r{0x4001, kPeer, kRelay, Clock::now() + Seconds{120}};
+  const turn::KernelRelayed given = fp_->set_routes(kClient, std::span(&r, 1));
+  EXPECT_EQ(given, k);
+  EXPECT_EQ(fp_->relayed(kClient), turn::KernelRelayed{});
+  ASSERT_NE(fp_->run_program(cd, kLoopback).frame, cd);
+
+  // Withdrawn: the rest is handed back.
+  k = fp_->set_routes(kClient, {});
+  EXPECT_EQ(k.packets[to_peer], 1U);
+  EXPECT_EQ(k.bytes[to_peer], 5U);
+  EXPECT_EQ(k.packets[to_client], 0U);
+  EXPECT_EQ(fp_->relayed(kClient), turn::KernelRelayed{});
 }

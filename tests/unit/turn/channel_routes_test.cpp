@@ -85,3 +85,21 @@ TEST(ChannelRoutes, StreamsAndServersWithoutAFastPathPublishNothing) {
   ASSERT_EQ(error_code_of(*udp.channel_bind(0x4001, kPeer)), 0);
   EXPECT_EQ(h.io.route_updates, 0U);
 }
+
+TEST(ChannelRoutes, WhatTheKernelRelayedOnAGivenUpRouteCountsForTheAllocation) {
+  RoutedClient t;
+  ASSERT_EQ(error_code_of(*t.c.channel_bind(0x4001, kPeer)), 0);
+  // The next change reports what the kernel relayed on the routes it rewrote or took away.
+  t.h.io.kernel_relayed.packets = {3, 2};
+  t.h.io.kernel_relayed.bytes = {300, 200};
+  ASSERT_EQ(error_code_of(*t.c.create_permission(kPeer)), 0);
+  t.h.io.kernel_relayed = {};
+  const auto list = t.h.server->allocations(t.h.now);
+  ASSERT_EQ(list.size(), 1U);
+  EXPECT_EQ(list[0].packets[static_cast<size_t>(Direction::ToPeer)], 3U);
+  EXPECT_EQ(list[0].packets[static_cast<size_t>(Direction::ToClient)], 2U);
+  EXPECT_EQ(list[0].bytes[static_cast<size_t>(Direction::ToPeer)], 300U);
+  EXPECT_EQ(list[0].bytes[static_cast<size_t>(Direction::ToClient)], 200U);
+  EXPECT_EQ(t.h.server->stats().relayed_packets[0].load(), 0U)
+      << "the edge's relayed counters are the userspace relay's; the kernel has its own";
+}

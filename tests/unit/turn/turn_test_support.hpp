@@ -79,9 +79,12 @@ class FakeIo : public Io {
   size_t route_updates = 0;
   std::unordered_map<ClientTuple, std::vector<ChannelRoute>, ClientTupleHash> routes;
   [[nodiscard]] bool wants_channel_routes() const override { return wants_routes; }
-  void channel_routes_changed(const ClientTuple& t, std::span<const ChannelRoute> r) override {
+  KernelRelayed kernel_relayed;  // what each route change reports the kernel relayed
+  KernelRelayed channel_routes_changed(const ClientTuple& t,
+                                       std::span<const ChannelRoute> r) override {
     ++route_updates;
     routes[t].assign(r.begin(), r.end());
+    return kernel_relayed;
   }
 
   bool saw(Event e) const {
