@@ -57,7 +57,8 @@ for mode in blocking epoll multishot; do
     report "udp_forwarder multishot: this kernel has no io_uring multishot receive ($(cat "$RUN_DIR/forwarder-$mode.log"))" 0
   else
     [ "$(json_field raw sent)" -ge 1800 ] 2>/dev/null && [ "$(json_field raw received)" = "$(json_field raw sent)" ]
-    report "bench --raw through bench/udp_forwarder ($mode) both ways, nothing lost: $(cat "$RUN_DIR/raw.json")" $?
+    ok=$?  # before the message's $(...), which would set $? again
+    report "bench --raw through bench/udp_forwarder ($mode) both ways, nothing lost: $(cat "$RUN_DIR/raw.json")" $ok
   fi
   stop_pid "$FWD_PID"
 done
@@ -80,6 +81,7 @@ timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 12
 [ "$(json_field fanout sent)" -ge 1800 ] 2>/dev/null &&
   [ "$(json_field fanout received)" = "$(json_field fanout sent)" ] &&
   grep -q "ready (10 relay sockets" "$RUN_DIR/fanout.log"
-report "bench --raw through bench/fanout_forwarder (10 relay sockets) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $?
+ok=$?
+report "bench --raw through bench/fanout_forwarder (10 relay sockets) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $ok
 stop_pid "$FAN_PID"
 summary

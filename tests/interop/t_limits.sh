@@ -4,7 +4,8 @@
 # max_message_size = 4096. Real sockets: connections over the per-IP and the total limit are
 # closed at once; slowloris connections (one Binding, then a trickle of bytes or silence) are
 # closed on time while turnutils_uclient -t allocates and relays; an oversize frame closes its
-# connection. Each with its counter in /metrics. avedge only.
+# connection. Each with its counter in /metrics. Then file descriptors: from a soft limit of
+# 256 an edge raises its own and sets up 400 allocations. avedge only.
 . "$(dirname "$0")/lib.sh"
 [ "$INTEROP_SERVER" = avedge ] || { echo "avedge only"; exit 0; }
 [ -x "$AVEDGE_BIN" ] || { echo "avedge binary not found: $AVEDGE_BIN" >&2; exit 1; }
@@ -98,4 +99,57 @@ report "a STUN header announcing 8000 bytes (> max_message_size 4096) closes at 
 
 kill -0 "$EDGE" 2>/dev/null
 report "avedge still running" $?
+stop_pid "$EDGE"
+
+# File descriptors (decision 0015): started with a soft limit of 256, an edge whose relay
+# ports and quota need 664 raises its own (up to the hard limit), sizes its descriptor table
+# before its threads start, and sets up 400 allocations, more than 256 would have allowed.
+UDP_PORT=$(pick_port "$PORT") || exit 1
+cat >"$RUN_DIR/fds.toml" <<TOML
+# written by tests/interop/t_limits.sh
+[edge]
+realm = "$TURN_REALM"
+listen = ["udp://$IP:$UDP_PORT"]
+relay_ips = ["$IP"]
+relay_ports = "52700-53299"
+workers = 2
+
+[auth]
+users = ["$TURN_USER:$TURN_PASS"]
+
+[peers]
+allow = ["127.0.0.0/8"]
+
+[quota]
+total = 1000
+per_user = 1000
+per_ip = 1000
+
+[limits]
+challenges_per_second = 0
+
+[admin]
+listen = "off"
+TOML
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt 664 ]; then
+  report "the hard descriptor limit ($hard) leaves no room to raise to 664: skipped" 0
+else
+  AVEDGE_PREFIX=(prlimit --nofile=256:)
+  start_own_avedge "$RUN_DIR/fds.toml" "$RUN_DIR/fds.log"
+  started=$?
+  AVEDGE_PREFIX=()
+  pid=$(child_of "$EDGE")
+  soft=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits" 2>/dev/null)
+  table=$(awk '/^FDSize:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  [ "$started" = 0 ] && grep -q 'soft limit raised from 256 to 664' "$RUN_DIR/fds.log" &&
+    [ "$soft" = 664 ] && [ "${table:-0}" -ge 664 ]
+  report "soft limit 256: avedge raised it to $soft (the relay sockets' 600 + 64) and sized its descriptor table to $table" $?
+  timeout 60 "$AVEDGE_BIN" bench --server "$IP:$UDP_PORT" --peer-ip 127.0.0.1 \
+    --user "$TURN_USER:$TURN_PASS" --mode setup -n 400 --json >"$RUN_DIR/fds.json" 2>"$RUN_DIR/fds.err"
+  [ "$(json_field fds ready)" = 400 ] && [ "$(json_field fds failed)" = 0 ]
+  ok=$?  # before the message's $(...), which would set $? again
+  report "400 allocations set up on it (ready $(json_field fds ready), failed $(json_field fds failed) $(json_field fds first_error))" $ok
+  stop_pid "$EDGE"
+fi
 summary

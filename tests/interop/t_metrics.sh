@@ -62,7 +62,8 @@ report "/healthz answers ok" $?
 ready=$(curl -s --max-time 5 -w ' %{http_code}' "$URL/readyz")
 [ "$ready" = "ready
  200" ]
-report "/readyz is 200 after the STUN self-test ($(tr '\n' ' ' <<<"$ready"))" $?
+ok=$?  # before the message's $(...), which would set $? again
+report "/readyz is 200 after the STUN self-test ($(tr '\n' ' ' <<<"$ready"))" $ok
 
 start_bg 120 "$RUN_DIR/peer.log" turnutils_peer -L "$IP" -p "$PEER"
 wait_listen udp "$PEER" "$IP" || { report "turnutils_peer listens" 1; summary; exit 1; }

@@ -95,7 +95,8 @@ timeout 30 "$AVEDGE_BIN" perf report "$RUN_DIR/run.csv" --template edge -o "$RUN
   >"$RUN_DIR/report.out" 2>&1
 rc=$?
 [ "$rc" = 0 ] && grep -q 'threshold crossings' "$RUN_DIR/report.out" && ! grep -q ' 0 threshold' "$RUN_DIR/report.out"
-report "avedge perf report writes report.html with crossings ($(cat "$RUN_DIR/report.out"))" $?
+ok=$?  # before the message's $(...), which would set $? again
+report "avedge perf report writes report.html with crossings ($(cat "$RUN_DIR/report.out"))" $ok
 timeout 60 "$PY" "$INTEROP_DIR/perf_report_check.py" "$RUN_DIR/report.html" \
   --screenshot "$RUN_DIR/report.png" --group authentication --group allocations \
   --group relayed-packets --crossing auth.bad_integrity >"$RUN_DIR/chromium.out" 2>&1
