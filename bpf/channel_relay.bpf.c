@@ -64,11 +64,15 @@ static __always_inline void count(__u32 slot, __u64 n) {
   if (v) *v += n;
 }
 
-/* The route's own counts, read by avedge for its allocation (a route's datagrams can be
- * relayed on several CPUs at once: atomic adds). */
-static __always_inline void count_route(__u64* packets, __u64* bytes, __u64 payload) {
-  __sync_fetch_and_add(packets, 1);
-  __sync_fetch_and_add(bytes, payload);
+/* A relayed datagram: the edge's counters of its direction (per CPU), and its route's own,
+ * which avedge reads for the allocation (a route's datagrams can be relayed on several CPUs at
+ * once: atomic adds). */
+static __always_inline void count_relayed(int to_client, __u64* route_packets, __u64* route_bytes,
+                                          __u64 payload) {
+  count(to_client ? AVEDGE_FP_TO_CLIENT_PACKETS : AVEDGE_FP_TO_PEER_PACKETS, 1);
+  count(to_client ? AVEDGE_FP_TO_CLIENT_BYTES : AVEDGE_FP_TO_PEER_BYTES, payload);
+  __sync_fetch_and_add(route_packets, 1);
+  __sync_fetch_and_add(route_bytes, payload);
 }
 
 static __always_inline __u16 ipv4_checksum(const struct iphdr* iph) {
@@ -226,9 +230,7 @@ static __always_inline int client_to_peer(struct __sk_buff* skb, __u32 payload) 
     return TC_ACT_SHOT;
   }
   if (write_headers(skb, saddr, daddr, sport, dport, udp_len) != 0) return TC_ACT_SHOT;
-  count(AVEDGE_FP_TO_PEER_PACKETS, 1);
-  count(AVEDGE_FP_TO_PEER_BYTES, data_len);
-  count_route(&v->packets, &v->bytes, data_len);
+  count_relayed(0, &v->packets, &v->bytes, data_len);
   return take_exit(skb, &plan);
 }
 
@@ -274,9 +276,7 @@ static __always_inline int peer_to_client(struct __sk_buff* skb, __u32 payload) 
   cd[1] = channel & 0xff;
   cd[2] = payload >> 8;
   cd[3] = payload & 0xff;
-  count(AVEDGE_FP_TO_CLIENT_PACKETS, 1);
-  count(AVEDGE_FP_TO_CLIENT_BYTES, payload);
-  count_route(&v->packets, &v->bytes, payload);
+  count_relayed(1, &v->packets, &v->bytes, payload);
   return take_exit(skb, &plan);
 }
 

@@ -177,9 +177,7 @@ static __always_inline int client_to_peer6(struct __sk_buff* skb, __u32 payload)
   if (write_headers6(skb, new_addrs, sport, dport, udp_len, (__u16)check) != 0) {
     return TC_ACT_SHOT;
   }
-  count(AVEDGE_FP_TO_PEER_PACKETS, 1);
-  count(AVEDGE_FP_TO_PEER_BYTES, data_len);
-  count_route(&v->packets, &v->bytes, data_len);
+  count_relayed(0, &v->packets, &v->bytes, data_len);
   return take_exit(skb, &plan);
 }
 
@@ -234,9 +232,7 @@ static __always_inline int peer_to_client6(struct __sk_buff* skb, __u32 payload)
   __u8* out = data + CD_OFF6;
   if ((void*)(out + CD_HLEN) > end) return TC_ACT_SHOT;
   __builtin_memcpy(out, &cd_word, CD_HLEN);
-  count(AVEDGE_FP_TO_CLIENT_PACKETS, 1);
-  count(AVEDGE_FP_TO_CLIENT_BYTES, payload);
-  count_route(&v->packets, &v->bytes, payload);
+  count_relayed(1, &v->packets, &v->bytes, payload);
   return take_exit(skb, &plan);
 }
 

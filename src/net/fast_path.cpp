@@ -183,21 +183,25 @@ struct FastPath::State {
   // Per allocation: its routes of two families, which stay with the userspace relay.
   std::unordered_map<turn::ClientTuple, uint64_t, turn::ClientTupleHash> mixed_family;
 
+  // The maps of route e's family.
+  [[nodiscard]] int peer_fd(const RouteEntry& e) const { return e.v6 ? to_peer6_fd : to_peer_fd; }
+  [[nodiscard]] int client_fd(const RouteEntry& e) const {
+    return e.v6 ? to_client6_fd : to_client_fd;
+  }
+
   // Adds what the kernel relayed on route e (its two map entries' counts) to k.
   void add_counts(const RouteEntry& e, turn::KernelRelayed& k) const {
-    const auto to_peer = static_cast<size_t>(turn::Direction::ToPeer);
-    const auto to_client = static_cast<size_t>(turn::Direction::ToClient);
-    auto add = [&](int fd, const void* key, auto value, size_t dir) {
+    auto add = [&](int fd, const void* key, auto value, turn::Direction d) {
       if (bpf_map_lookup_elem(fd, key, &value) != 0) return;
-      k.packets[dir] += value.packets;
-      k.bytes[dir] += value.bytes;
+      k.packets[static_cast<size_t>(d)] += value.packets;
+      k.bytes[static_cast<size_t>(d)] += value.bytes;
     };
     if (e.v6) {
-      add(to_peer6_fd, e.peer_key(), avedge_to_peer6_value{}, to_peer);
-      add(to_client6_fd, e.client_key(), avedge_to_client6_value{}, to_client);
+      add(peer_fd(e), e.peer_key(), avedge_to_peer6_value{}, turn::Direction::ToPeer);
+      add(client_fd(e), e.client_key(), avedge_to_client6_value{}, turn::Direction::ToClient);
     } else {
-      add(to_peer_fd, e.peer_key(), avedge_to_peer_value{}, to_peer);
-      add(to_client_fd, e.client_key(), avedge_to_client_value{}, to_client);
+      add(peer_fd(e), e.peer_key(), avedge_to_peer_value{}, turn::Direction::ToPeer);
+      add(client_fd(e), e.client_key(), avedge_to_client_value{}, turn::Direction::ToClient);
     }
   }
 
@@ -364,11 +368,9 @@ turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& t,
   uint64_t mixed = 0;
   std::lock_guard lock(state_->mu);
   auto& st = *state_;
-  auto peer_fd = [&](const RouteEntry& e) { return e.v6 ? st.to_peer6_fd : st.to_peer_fd; };
-  auto client_fd = [&](const RouteEntry& e) { return e.v6 ? st.to_client6_fd : st.to_client_fd; };
   auto remove = [&](const RouteEntry& e) {
-    bpf_map_delete_elem(peer_fd(e), e.peer_key());
-    bpf_map_delete_elem(client_fd(e), e.client_key());
+    bpf_map_delete_elem(st.peer_fd(e), e.peer_key());
+    bpf_map_delete_elem(st.client_fd(e), e.client_key());
   };
   auto it = st.installed.find(t);
   const std::vector<RouteEntry> none;
@@ -387,8 +389,9 @@ turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& t,
     }
     // The client-bound entry first: a peer's answer must not reach the userspace relay after
     // the client's first datagram went by the kernel (the order only matters for a moment).
-    const int e1 = bpf_map_update_elem(client_fd(*e), e->client_key(), e->client_value(), BPF_ANY);
-    const int e2 = bpf_map_update_elem(peer_fd(*e), e->peer_key(), e->peer_value(), BPF_ANY);
+    const int e1 =
+        bpf_map_update_elem(st.client_fd(*e), e->client_key(), e->client_value(), BPF_ANY);
+    const int e2 = bpf_map_update_elem(st.peer_fd(*e), e->peer_key(), e->peer_value(), BPF_ANY);
     if (e1 != 0 || e2 != 0) {
       // A full map: the rest stays with the userspace relay, which relays it all the same.
       spdlog::warn("fast path: route not installed ({}); the userspace relay carries it",

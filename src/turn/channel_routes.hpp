@@ -26,13 +26,6 @@ struct ChannelRoute {
 struct KernelRelayed {
   std::array<uint64_t, 2> packets{};
   std::array<uint64_t, 2> bytes{};
-  KernelRelayed& operator+=(const KernelRelayed& o) {
-    for (size_t i = 0; i < 2; ++i) {
-      packets[i] += o.packets[i];
-      bytes[i] += o.bytes[i];
-    }
-    return *this;
-  }
   void add_to(std::array<uint64_t, 2>& to_packets, std::array<uint64_t, 2>& to_bytes) const {
     for (size_t i = 0; i < 2; ++i) {
       to_packets[i] += packets[i];

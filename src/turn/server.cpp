@@ -180,7 +180,7 @@ void Server::Impl::destroy(const ClientTuple& t, Event why) {
   }
   quota->release(a.username, t.client.ip);
   track(a.permissions.size(), a.channels.size(), Allocation{});
-  if (routes_wanted(t)) add_kernel_relayed(a, io.channel_routes_changed(t, {}));
+  if (routes_wanted(t)) io.channel_routes_changed(t, {});  // its counts go with it
   drop(stats.allocations[Stats::transport_slot(t.transport)]);
   emit(why, &t, a.username);
   allocations.erase(it);
@@ -243,13 +243,9 @@ void Server::Impl::count_relayed(Allocation& a, Direction d, size_t payload) {
 void Server::Impl::publish_routes(Allocation& a) {
   if (!routes_wanted(a.tuple)) return;
   const auto routes = channel_routes(a);
-  add_kernel_relayed(a, io.channel_routes_changed(a.tuple, routes));
-}
-
-// What the kernel relayed counts for the allocation (admin API), not in stats.relayed_*: the
-// fast path's metrics count it for the edge (avedge_fast_path_*).
-void Server::Impl::add_kernel_relayed(Allocation& a, const KernelRelayed& k) {
-  k.add_to(a.packets, a.bytes);
+  // What the kernel relayed on the routes it gave up counts for the allocation (admin API),
+  // not in stats.relayed_*: the fast path's metrics count it for the edge.
+  io.channel_routes_changed(a.tuple, routes).add_to(a.packets, a.bytes);
 }
 
 void Server::Impl::track(size_t perms_before, size_t chans_before, const Allocation& a) {

@@ -78,7 +78,6 @@ struct Server::Impl {
     return t.transport == Transport::Udp && io.wants_channel_routes();
   }
   void publish_routes(Allocation& a);
-  static void add_kernel_relayed(Allocation& a, const KernelRelayed& k);
 
   // --- authentication (server_auth.cpp) ---
   // Returns the proven identity, or nullopt after it has answered the error itself.
