@@ -2,7 +2,8 @@
 # bench/ab_cpu.sh RATE PAYLOAD BOTH(0/1) REPS COMMAND... -- server CPU per relayed packet of
 # several avedge commands at one fixed rate, alternating so that they share the host's drift:
 # each COMMAND is run as `COMMAND serve -c CONFIG`, pinned to CPU 0, with `avedge bench` on CPU 1
-# (100 allocations, ChannelData, 3 s, the default latency budget). A COMMAND may be a wrapper
+# (100 allocations, ChannelData, 3 s, latency_budget_us = AB_BUDGET, default 150). Each line has
+# the CPU per packet, the loss and the generator's p50/p99 latency. A COMMAND may be a wrapper
 # that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`.
 # Needs build/avedge (the generator); everything stays on 127.0.0.1.
 set -euo pipefail
@@ -21,6 +22,7 @@ listen = ["udp://127.0.0.1:$PORT"]
 relay_ips = ["127.0.0.1"]
 relay_ports = "10000-29999"
 workers = 1
+latency_budget_us = ${AB_BUDGET:-150}
 [auth]
 secrets = ["$SECRET"]
 dev_credentials = false
@@ -52,6 +54,6 @@ for rep in $(seq 1 "$REPS"); do
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     received=$(echo "$line" | field received)
-    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / $tck * 1e6 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss)"
+    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / $tck * 1e6 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss), p50 $(echo "$line" | field p50_us) p99 $(echo "$line" | field p99_us) µs"
   done
 done
