@@ -17,7 +17,7 @@ cd "$ROOT"
 scripts/install-deps.sh --bench
 # BENCH_BUILD_DIR: use binaries already built there (e.g. a Debug build while developing).
 BUILD=${BENCH_BUILD_DIR:-$ROOT/build}
-[ -n "${BENCH_BUILD_DIR:-}" ] || scripts/build.sh release avedge udp_forwarder fanout_forwarder >/dev/null
+[ -n "${BENCH_BUILD_DIR:-}" ] || scripts/build.sh release avedge udp_forwarder fanout_forwarder wake_cost >/dev/null
 
 REPS=${BENCH_REPS:-3}
 PROBE=${BENCH_PROBE_SECONDS:-1}
@@ -33,6 +33,12 @@ BIN=$BUILD/avedge
 FWD=$BUILD/udp_forwarder
 FAN=$BUILD/fanout_forwarder
 FAN_BASE=10000  # the fanout forwarder's relay ports: 10000-10099, one per allocation
+# What a wake-up costs here, on the server's and the generator's cores: at 20k/s it is most of
+# every server's CPU per packet, and it differs between hosts (docs/PERFORMANCE.md).
+WAKE_COSTS=$("$BUILD/wake_cost" 150 3000 0 1 2>/dev/null | awk '
+  {v[$1] = $2}
+  END {printf "timer-ended sleep %s µs, woken from the other core %s µs, the waker %s µs (%s when nobody sleeps), a system call %s µs",
+       v["timer_wake"], v["remote_wake"], v["waker_pays"], v["waker_awake"], v["syscall"]}' || true)
 HOST=127.0.0.1
 PORT=${BENCH_PORT:-34780}
 PEER_PORT=${BENCH_PEER_PORT:-34790}
@@ -340,6 +346,7 @@ done
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), kernel $(uname -r)"
   echo "coturn: $(dpkg-query -W -f='${Version}' coturn 2>/dev/null); avedge: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
+  echo "wake-up costs on this host (bench/wake_cost 150): $WAKE_COSTS"
   echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0')"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"

@@ -154,7 +154,7 @@ stage_interop() {
   if [ "${INTEROP_SERVER:-avedge}" = avedge ] && [ -z "${AVEDGE_BIN:-}" ]; then
     # make sure build/avedge is current (the unit stage built it already,
     # unless it was skipped or its build broke on another target)
-    if ! scripts/build.sh release avedge udp_forwarder fanout_forwarder; then
+    if ! scripts/build.sh release avedge udp_forwarder fanout_forwarder wake_cost; then
       tally "interop" 0 1 "build/avedge does not build"
       return
     fi
