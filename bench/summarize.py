@@ -65,14 +65,31 @@ ROWS = [
 
 
 def load(path):
+    """Medians per (workload, server), and the values by repetition."""
     values = defaultdict(list)
+    by_rep = defaultdict(dict)
     with open(path) as f:
         for line in f:
             r = json.loads(line)
             if r["value"] is None:
                 continue
             values[(r["workload"], r["server"])].append(float(r["value"]))
-    return {k: statistics.median(v) for k, v in values.items()}
+            by_rep[(r["workload"], r["server"])][r.get("rep", 0)] = float(r["value"])
+    return {k: statistics.median(v) for k, v in values.items()}, by_rep
+
+
+def paired(by_rep, a, b, diff=False):
+    """A target's measure repetition by repetition: a against b of the same repetition (the
+    servers of one repetition run minutes apart, the repetitions further apart)."""
+    ra, rb = by_rep.get(a, {}), by_rep.get(b, {})
+    out = []
+    for rep in sorted(set(ra) & set(rb)):
+        x, y = ra[rep], rb[rep]
+        if diff:
+            out.append(f"{x - y:+.0f}")
+        elif y:
+            out.append(f"{x / y:.2f}")
+    return ", ".join(out) if out else "–"
 
 
 def fmt(v):
@@ -81,16 +98,19 @@ def fmt(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:.2f}"
 
 
-def targets(med):
-    """(target, measured, met) for every target of issue 7 that the run measured."""
+def targets(med, by_rep=None):
+    """(target, measured, met, against fanout, by repetition) for every target of issue 7 that
+    the run measured."""
+    by_rep = by_rep or {}
+
     def m(w, s="avedge"):
         return med.get((w, s))
 
     out = []
 
-    def check(name, measured, ok, fanout=None):
+    def check(name, measured, ok, fanout=None, reps="–"):
         if measured is not None:
-            out.append((name, measured, ok, fanout))
+            out.append((name, measured, ok, fanout, reps))
 
     def against_fanout(a, w, bound):
         """The same target with the fanout forwarder's median of workload w as the reference."""
@@ -107,28 +127,37 @@ def targets(med):
             vs_coturn = f"{a / c:.2f}× coturn" if c else "coturn below 10k/s"
             check(f"max packets/s {w.replace('_', ' B, ')}: ≥ 1.4× coturn and ≥ 0.9× forwarder",
                   f"{vs_coturn}, {a / f:.2f}× forwarder", a >= 1.4 * c and a >= 0.9 * f,
-                  (f"{a / fan:.2f}×", a >= 1.4 * c and a >= 0.9 * fan) if fan else None)
+                  (f"{a / fan:.2f}×", a >= 1.4 * c and a >= 0.9 * fan) if fan else None,
+                  "coturn " + paired(by_rep, (f"maxpps_{w}", "avedge"), (f"maxpps_{w}", "coturn"))
+                  + "; forwarder "
+                  + paired(by_rep, (f"maxpps_{w}", "avedge"), (f"maxpps_{w}", "forwarder")))
     a, f = m("cpu_us_100000"), m("cpu_us_100000", "forwarder")
     if a is not None and f:
         check("CPU per packet at 100k/s within 10% of the forwarder", f"{a / f:.2f}×", a <= 1.1 * f,
-              against_fanout(a, "cpu_us_100000", 1.1))
+              against_fanout(a, "cpu_us_100000", 1.1),
+              paired(by_rep, ("cpu_us_100000", "avedge"), ("cpu_us_100000", "forwarder")))
     a, c = m("cpu_us_20000"), m("cpu_us_20000", "coturn")
     if a is not None and c:
-        check("CPU per packet at 20k/s ≤ ½ coturn", f"{a / c:.2f}×", a <= 0.5 * c)
+        check("CPU per packet at 20k/s ≤ ½ coturn", f"{a / c:.2f}×", a <= 0.5 * c,
+              reps=paired(by_rep, ("cpu_us_20000", "avedge"), ("cpu_us_20000", "coturn")))
     a, f = m("p99_us_20000"), m("p99_us_20000", "forwarder")
     if a is not None and f is not None:
         fan = m("p99_us_20000", "fanout")
         check("p99 at 20k/s ≤ forwarder's + 250 µs", f"{a - f:+.0f} µs", a <= f + 250,
-              (f"{a - fan:+.0f} µs", a <= fan + 250) if fan is not None else None)
+              (f"{a - fan:+.0f} µs", a <= fan + 250) if fan is not None else None,
+              paired(by_rep, ("p99_us_20000", "avedge"), ("p99_us_20000", "forwarder"), diff=True))
     for rate in ("20000", "100000"):
         for q in ("p50", "p99"):
             a, f = m(f"{q}_us_{rate}_b0"), m(f"{q}_us_{rate}", "forwarder")
             if a is not None and f:
                 check(f"budget 0: {q} at {int(rate) // 1000}k/s within 10% of the forwarder",
-                      f"{a / f:.2f}×", a <= 1.1 * f, against_fanout(a, f"{q}_us_{rate}", 1.1))
+                      f"{a / f:.2f}×", a <= 1.1 * f, against_fanout(a, f"{q}_us_{rate}", 1.1),
+                      paired(by_rep, (f"{q}_us_{rate}_b0", "avedge"),
+                             (f"{q}_us_{rate}", "forwarder")))
     a, c = m("setup_rate"), m("setup_rate", "coturn")
     if a is not None and c:
-        check("allocation setup rate ≥ 3× coturn", f"{a / c:.2f}×", a >= 3 * c)
+        check("allocation setup rate ≥ 3× coturn", f"{a / c:.2f}×", a >= 3 * c,
+              reps=paired(by_rep, ("setup_rate", "avedge"), ("setup_rate", "coturn")))
     a = m("rss_per_allocation")
     if a is not None:
         check("RSS per held allocation ≤ 4 KB", f"{fmt(a)} B", a <= 4096)
@@ -157,7 +186,7 @@ def targets(med):
 
 
 def main(path):
-    med = load(path)
+    med, by_rep = load(path)
 
     def ratio(w, a, b, bw):
         x, y = med.get((w, a)), med.get((bw, b))
@@ -176,15 +205,16 @@ def main(path):
               f"| {fmt(med.get((bw, 'forwarder')))} | {fmt(med.get((bw, 'fanout')))} "
               f"| {ratio(w, 'avedge', 'coturn', bw)} | {ratio(w, 'avedge', 'forwarder', bw)} "
               f"| {ratio(w, 'avedge', 'fanout', bw)} |")
-    rows = targets(med)
+    rows = targets(med, by_rep)
     if rows:
         print()
-        print("| target (issue 7) | measured | | the same against the fanout forwarder | |")
-        print("|---|---|---|---|---|")
-        for name, measured, ok, fanout in rows:
+        print("| target (issue 7) | measured | | the same against the fanout forwarder | "
+              "| by repetition (each against its own repetition's reference) |")
+        print("|---|---|---|---|---|---|")
+        for name, measured, ok, fanout, reps in rows:
             verdict = "met" if ok else "**not met**"
             fan = f"{fanout[0]} | {'met' if fanout[1] else 'not met'}" if fanout else "– | –"
-            print(f"| {name} | {measured} | {verdict} | {fan} |")
+            print(f"| {name} | {measured} | {verdict} | {fan} | {reps} |")
 
 
 if __name__ == "__main__":
