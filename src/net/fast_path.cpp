@@ -375,17 +375,15 @@ turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& t,
   auto it = st.installed.find(t);
   const std::vector<RouteEntry> none;
   const auto& before = it != st.installed.end() ? it->second : none;
+  // Every route installed now is either rewritten below (its counts start again at 0) or
+  // removed: take its counts once, before any write. (A datagram the kernel relays between
+  // the read and the write is not counted for the allocation; the edge's counters have it.)
+  for (const auto& old : before) st.add_counts(old, given_up);
   for (const auto& r : routes) {
     const auto e = route_entry(t, r);
     if (!e) {
       ++mixed;
       continue;
-    }
-    // Rewriting an entry starts its counts again: take them first. (A datagram the kernel
-    // relays between the read and the write is not counted for the allocation; the edge's
-    // counters have it.)
-    for (const auto& old : before) {
-      if (old.same_keys(*e)) st.add_counts(old, given_up);
     }
     // The client-bound entry first: a peer's answer must not reach the userspace relay after
     // the client's first datagram went by the kernel (the order only matters for a moment).
@@ -404,10 +402,7 @@ turn::KernelRelayed FastPath::set_routes(const turn::ClientTuple& t,
   for (const auto& old : before) {
     const bool kept = std::any_of(next.begin(), next.end(),
                                   [&](const RouteEntry& n) { return n.same_keys(old); });
-    if (!kept) {
-      st.add_counts(old, given_up);
-      remove(old);
-    }
+    if (!kept) remove(old);
   }
   if (next.empty()) {
     if (it != st.installed.end()) st.installed.erase(it);
