@@ -3,7 +3,7 @@
 // the peer unchanged; a datagram from the peer goes to the client whose session index its
 // `avedge bench` stamp carries (bytes 16-19), learned from that client's own packets.
 //
-//   udp_forwarder LISTEN_IP:PORT PEER_IP:PORT
+//   udp_forwarder LISTEN_IP:PORT PEER_IP:PORT [blocking|epoll|spin|multishot]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -91,8 +91,9 @@ struct Outgoing {
   }
 };
 
-// blocking and epoll: recvmmsg into fixed buffers.
-uint64_t run_recvmmsg(int fd, Router& router, bool with_epoll) {
+// blocking, epoll and spin: recvmmsg into fixed buffers. spin never sleeps (recvmmsg without
+// waiting, over and over): the latency of a relay that never pays a wake-up from idle.
+uint64_t run_recvmmsg(int fd, Router& router, bool with_epoll, bool spin = false) {
   const int ep = epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;
@@ -116,8 +117,8 @@ uint64_t run_recvmmsg(int fd, Router& router, bool with_epoll) {
       in[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
     }
     if (with_epoll && epoll_wait(ep, &ev, 1, 200) <= 0) continue;  // 200 ms: notice SIGTERM
-    const int n =
-        recvmmsg(fd, in.data(), kBatch, with_epoll ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
+    const int n = recvmmsg(fd, in.data(), kBatch,
+                           with_epoll || spin ? MSG_DONTWAIT : MSG_WAITFORONE, nullptr);
     for (int j = 0; j < n; ++j) {
       const auto i = static_cast<unsigned>(j);
       if (router.route(bufs[i].data(), in[i].msg_len, from[i], out.to[out.count])) {
@@ -213,8 +214,9 @@ int main(int argc, char** argv) {
   sockaddr_in listen_at{};
   sockaddr_in peer{};
   if ((argc != 3 && argc != 4) || !parse(argv[1], listen_at) || !parse(argv[2], peer)) {
-    std::fprintf(stderr,
-                 "usage: udp_forwarder LISTEN_IP:PORT PEER_IP:PORT [blocking|epoll|multishot]\n");
+    std::fprintf(
+        stderr,
+        "usage: udp_forwarder LISTEN_IP:PORT PEER_IP:PORT [blocking|epoll|spin|multishot]\n");
     return 2;
   }
   std::signal(SIGTERM, [](int) { g_stop = 1; });
@@ -237,6 +239,8 @@ int main(int argc, char** argv) {
   uint64_t forwarded = 0;
   if (mode == "blocking" || mode == "epoll") {
     forwarded = run_recvmmsg(fd, router, mode == "epoll");
+  } else if (mode == "spin") {
+    forwarded = run_recvmmsg(fd, router, false, true);
 #ifdef AVEDGE_HAVE_URING
   } else if (mode == "multishot") {
     forwarded = run_multishot(fd, router);

@@ -61,6 +61,8 @@ struct TlsConfig {
 // Microseconds of added latency a worker may spend collecting packets (edge.latency_budget_us).
 inline constexpr unsigned kDefaultLatencyBudgetUs = 150;
 inline constexpr unsigned kMaxLatencyBudgetUs = 10000;
+// Microseconds a worker keeps looking for packets before it sleeps (edge.busy_poll_us).
+inline constexpr unsigned kMaxBusyPollUs = 10000;
 
 struct Config {
   Located<std::string> realm{"avedge.local"};
@@ -71,6 +73,9 @@ struct Config {
   // How long a worker may hold packets to take several per wake-up (issue 7): after a wake-up
   // that found less than a full batch, it sleeps this long before it looks again. 0: never.
   Located<unsigned> latency_budget_us{kDefaultLatencyBudgetUs};
+  // After a turn that relayed something, how long a worker keeps looking for more without
+  // sleeping (a wake-up from idle costs latency), at the CPU time it spends looking. 0: never.
+  Located<unsigned> busy_poll_us{0};
   Located<bool> software{false};
   // The kernel fast path for channel-bound UDP (issue 7 item 4): "off" or "tc", and the
   // interfaces whose tc ingress it attaches to (client and peer traffic arrive there).

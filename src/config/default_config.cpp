@@ -30,6 +30,9 @@ workers = 0            # 0: one worker per core
 # Microseconds a worker may hold packets to relay several per wake-up (less CPU per packet at
 # low rates, at most this much added latency); 0: wake up for every packet.
 latency_budget_us = 150
+# Microseconds a worker keeps looking for packets, without sleeping, after relaying some: less
+# latency (no wake-up from idle), at the CPU time it spends looking; 0 (the default): sleep.
+busy_poll_us = 0
 software = false       # send a SOFTWARE attribute (RFC 8656 §21.1.6 advises against it)
 # true: only RFC 8656 channel numbers 0x4000-0x4FFF; false also accepts RFC 5766's
 # 0x5000-0x7FFF, which older clients (coturn 4.6 turnutils_uclient) still use.

@@ -175,6 +175,16 @@ class Loader : public TomlReader {
           cfg_.latency_budget_us = {static_cast<unsigned>(*n), at(v)};
         }
       }
+    } else if (k == "busy_poll_us") {
+      if (auto n = get_int(v, spec)) {
+        if (*n < 0 || *n > static_cast<int64_t>(kMaxBusyPollUs)) {
+          error(at(v), fmt::format("busy_poll_us {}: must be 0 to {}", *n, kMaxBusyPollUs),
+                "write busy_poll_us = 0 (the default: sleep when nothing is waiting) or about "
+                "twice the gap between packets, e.g. 200");
+        } else {
+          cfg_.busy_poll_us = {static_cast<unsigned>(*n), at(v)};
+        }
+      }
     } else if (k == "software") {
       if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
     } else if (k == "fast_path") {

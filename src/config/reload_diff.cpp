@@ -178,6 +178,7 @@ std::vector<ConfigChange> diff_configs(const Config& a, const Config& b, bool tl
   d.value("edge.relay_ports", a.relay_ports, b.relay_ports, true);
   d.value("edge.workers", a.workers, b.workers, true);
   d.value("edge.latency_budget_us", a.latency_budget_us, b.latency_budget_us, true);
+  d.value("edge.busy_poll_us", a.busy_poll_us, b.busy_poll_us, true);
   d.value("edge.realm", a.realm, b.realm, true);
   d.value("edge.software", a.software, b.software, true);
   d.value("edge.fast_path", a.fast_path, b.fast_path, true);
@@ -231,6 +232,7 @@ void keep_restart_only(const Config& a, Config& b) {
   b.relay_ports = a.relay_ports;
   b.workers = a.workers;
   b.latency_budget_us = a.latency_budget_us;
+  b.busy_poll_us = a.busy_poll_us;
   b.realm = a.realm;
   b.software = a.software;
   b.fast_path = a.fast_path;

@@ -29,6 +29,7 @@ Worker::Worker(unsigned index, const WorkerShared& shared)
       fast_path_(shared.fast_path),
       streams_(shared.streams),
       latency_budget_(shared.latency_budget),
+      busy_poll_(shared.busy_poll),
       timer_(io_),
       relays_(io_, poller_, batch_, sendq_, *this, shared.relay_ports, shared.relay_v4,
               shared.relay_v6) {
@@ -79,6 +80,10 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
 // first: while the worker keeps up (its receives take less than a full batch), each datagram
 // leaves as soon as it is relayed, before the next is handled; when it falls behind, the
 // first socket drained in a turn sends at once, before the others are read.
+//
+// Busy polling (edge.busy_poll_us, off by default): after a turn that relayed something and is
+// not followed by a budget's wait, the worker looks again without sleeping for up to that long,
+// so that a datagram arriving within it does not pay a wake-up from idle.
 void Worker::run() {
   for (auto& u : udp_) u->start();
   for (auto& t : tcp_) t->start();
@@ -92,11 +97,12 @@ void Worker::run() {
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
   }
   bool gather = false;  // the last turn was small: let the next one fill up
+  bool busy = false;    // the last turn relayed something: poll before sleeping (busy_poll_us)
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
     send_first_drain_ = latency_budget_.count() == 0;
-    const bool asio_ready =
-        gather ? poller_.gather(latency_budget_, RecvBatch::kCount) : poller_.wait(-1);
+    const bool asio_ready = gather ? poller_.gather(latency_budget_, RecvBatch::kCount)
+                                   : (busy ? poll_then_wait(before) : poller_.wait(-1));
     if (asio_ready || asio_pending_) {
       asio_pending_ = false;
       io_.poll();
@@ -105,8 +111,21 @@ void Worker::run() {
     relays_.reap();
     const uint64_t handled = packets_handled_ - before;
     gather = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
+    busy = busy_poll_.count() > 0 && handled > 0 && !gather;
   }
   flush_sends();
+}
+
+// Looks (without sleeping) until a look hands over something or busy_poll_ has passed, then
+// waits as usual. A wake-up from idle adds about 30 µs to a datagram's latency on this kind of
+// virtual machine (docs/PERFORMANCE.md, "Busy polling"); the window costs its CPU time.
+bool Worker::poll_then_wait(uint64_t handled_before) {
+  const auto until = std::chrono::steady_clock::now() + busy_poll_;
+  do {
+    if (poller_.wait(0)) return true;
+    if (packets_handled_ != handled_before) return false;
+  } while (std::chrono::steady_clock::now() < until);
+  return poller_.wait(-1);
 }
 
 void Worker::end_drain() {

@@ -47,6 +47,7 @@ struct WorkerShared {
   std::optional<IpAddress> relay_v6;
   StreamLimits streams;  // [limits] of TCP/TLS connections; the counts are shared by workers
   std::chrono::microseconds latency_budget{0};  // edge.latency_budget_us (Worker::run)
+  std::chrono::microseconds busy_poll{0};       // edge.busy_poll_us (Worker::poll_then_wait)
   std::shared_ptr<FastPath> fast_path;          // edge.fast_path = "tc"; null when off
 };
 
@@ -117,6 +118,7 @@ class Worker final : public turn::Io, public PacketSink {
 
  private:
   void arm_timer();
+  bool poll_then_wait(uint64_t handled_before);
   void shutdown_sockets();
   void flush_sends();
 
@@ -135,6 +137,7 @@ class Worker final : public turn::Io, public PacketSink {
   RecvBatch batch_;
   SendQueue sendq_;  // before the sockets that queue on it
   std::chrono::microseconds latency_budget_;
+  std::chrono::microseconds busy_poll_;
   uint64_t packets_handled_ = 0;  // datagrams and frames given to the server (run_with_budget)
   turn::Now now_{};
   asio::steady_timer timer_;

@@ -176,6 +176,24 @@ TEST(Loader, LatencyBudget) {
             "= 150 (the default) or 0 (wake at every packet)");
 }
 
+TEST(Loader, BusyPoll) {
+  EXPECT_EQ(load_string("[edge]\n", "a.toml").config.busy_poll_us.value, 0U);
+  const LoadResult on =
+      load_string("[edge]\nlatency_budget_us = 0\nbusy_poll_us = 200\n", "a.toml");
+  ASSERT_TRUE(on.errors.empty());
+  EXPECT_EQ(on.config.busy_poll_us.value, 200U);
+  EXPECT_EQ(on.config.busy_poll_us.where.line, 3U);
+  const LoadResult big = load_string("[edge]\nbusy_poll_us = 20000\n", "a.toml");
+  ASSERT_EQ(big.errors.size(), 1U);
+  EXPECT_EQ(big.errors[0].to_string(),
+            "a.toml:2: busy_poll_us 20000: must be 0 to 10000; fix: write busy_poll_us = 0 (the "
+            "default: sleep when nothing is waiting) or about twice the gap between packets, "
+            "e.g. 200");
+  const LoadResult negative = load_string("[edge]\nbusy_poll_us = -1\n", "a.toml");
+  ASSERT_EQ(negative.errors.size(), 1U);
+  EXPECT_EQ(negative.errors[0].where.line, 2U);
+}
+
 TEST(Loader, FastPath) {
   const LoadResult off = load_string("[edge]\n", "a.toml");
   EXPECT_EQ(off.config.fast_path.value, "off");

@@ -1,8 +1,12 @@
 // End to end through real sockets: Allocate (401, then authenticated), CreatePermission, Send
 // indication out of the relay socket, a peer's datagram back as a Data indication.
+#include <sys/resource.h>
+
 #include <array>
+#include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "auth/credentials.hpp"
@@ -73,14 +77,26 @@ std::vector<uint8_t> request(uint16_t method, stun::Class cls,
   return {b.bytes().begin(), b.bytes().end()};
 }
 
-// (TCP rather than UDP, latency budget in µs: the worker loop with and without sleeping).
-using RelayParam = std::tuple<bool, unsigned>;
+// CPU seconds this process has spent (every thread), user and system.
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+  };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+// (TCP rather than UDP, latency budget in µs, busy polling in µs: the worker loop with and
+// without sleeping).
+using RelayParam = std::tuple<bool, unsigned, unsigned>;
 class TurnRelay : public ::testing::TestWithParam<RelayParam> {};
 
 TEST_P(TurnRelay, AllocateSendAndReceive) {
-  const auto [tcp, budget] = GetParam();
+  const auto [tcp, budget, busy_poll] = GetParam();
   TestConfig tc(tcp ? "\"tcp://127.0.0.1:0\"" : "\"udp://127.0.0.1:0\"");
   tc.cfg.latency_budget_us.value = budget;
+  tc.cfg.busy_poll_us.value = busy_poll;
   ServerRunner runner(tc.cfg);
   runner.start();
   Client c(tcp, runner.listeners().front().endpoint);
@@ -191,15 +207,25 @@ TEST_P(TurnRelay, AllocateSendAndReceive) {
         [&](const turn::Stats&, const NetStats& net) { coalesced += net.gso_datagrams.load(); });
     EXPECT_EQ(coalesced, 0U);
   }
+  if (busy_poll > 0) {
+    // Busy polling ends with the traffic: once nothing arrives for busy_poll_us the worker
+    // sleeps again (a worker that kept polling would spend the whole window's CPU time).
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const double before = process_cpu_seconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_LT(process_cpu_seconds() - before, 0.2);
+  }
   ::close(peer);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, TurnRelay,
                          ::testing::Combine(::testing::Values(false, true),
-                                            ::testing::Values(config::kDefaultLatencyBudgetUs, 0U)),
+                                            ::testing::Values(config::kDefaultLatencyBudgetUs, 0U),
+                                            ::testing::Values(0U, 200U)),
                          [](const ::testing::TestParamInfo<RelayParam>& p) {
                            return std::string(std::get<0>(p.param) ? "tcp" : "udp") + "_budget" +
-                                  std::to_string(std::get<1>(p.param));
+                                  std::to_string(std::get<1>(p.param)) + "_busy" +
+                                  std::to_string(std::get<2>(p.param));
                          });
 
 }  // namespace
