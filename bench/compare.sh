@@ -57,14 +57,16 @@ trap cleanup EXIT
 # take, so that no server wastes binds on ports the generator holds.
 #
 # avedge.toml: one worker, the default latency budget; avedge-b0.toml: latency budget 0 (a
-# wake-up per packet); avedge-w2.toml: two workers (on the same CPU 0), run for the max rate of
+# wake-up per packet); avedge-b0bp.toml: budget 0 and busy polling for 200 µs after each turn that
+# relayed something (edge.busy_poll_us: no wake-up from idle while packets keep coming, at the
+# CPU time of the polling; shown, not judged); avedge-w2.toml: two workers (on the same CPU 0), run for the max rate of
 # 160 B one way (at saturation CPU 0 is busy all the time, so CPU per packet is 1 / max rate:
 # what the two-worker target is judged on) and at 100k/s.
 #
 # avedge-fp.toml: the tc fast path on lo (issue 7 item 4; needs root). The generator then sends
 # without UDP GSO (a GSO batch reaches tc as one large packet, which the program leaves to
 # userspace), and so do the runs it is compared with (workload suffix _ng).
-write_avedge_config() { # file workers latency_budget_us (empty: the default) [fast path]
+write_avedge_config() { # file workers latency_budget_us (empty: the default) [fast path] [busy_poll_us]
   cat >"$OUT/$1" <<TOML
 [edge]
 realm = "bench.test"
@@ -73,6 +75,7 @@ relay_ips = ["$HOST"]
 relay_ports = "10000-29999"
 workers = $2
 ${3:+latency_budget_us = $3}
+${5:+busy_poll_us = $5}
 ${4:+fast_path = \"tc\"
 fast_path_interfaces = [\"lo\"]}
 [auth]
@@ -240,6 +243,7 @@ hold_memory() { # server rep
 
 write_avedge_config avedge.toml 1
 write_avedge_config avedge-b0.toml 1 0
+write_avedge_config avedge-b0bp.toml 1 0 "" 200
 write_avedge_config avedge-w2.toml 2
 write_avedge_config avedge-fp.toml 1 "" tc
 write_coturn_config
@@ -281,6 +285,9 @@ for rep in $(seq 1 "$REPS"); do
             if [ "$server" = avedge ]; then
               start_server avedge avedge-b0.toml
               fixed_rate avedge "$rate" "$rep" _b0
+              stop_server
+              start_server avedge avedge-b0bp.toml
+              fixed_rate avedge "$rate" "$rep" _b0bp
               stop_server
               if [ "$rate" = 100000 ]; then
                 start_server avedge avedge-w2.toml
@@ -347,7 +354,7 @@ done
   echo "coturn: $(dpkg-query -W -f='${Version}' coturn 2>/dev/null); avedge: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
   echo "wake-up costs on this host (bench/wake_cost 150): $WAKE_COSTS"
-  echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0')"
+  echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0'); busy_poll_us 200 in the rows marked 'busy poll'"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
 } | tee "$OUT/table.md"

@@ -44,10 +44,11 @@ report "bench: a wrong password fails with exit 1 and the 401 in first_error (rc
 stop_server
 
 # The bare forwarder compare.sh measures against: the same generator in --raw mode; its three
-# ways of waiting (bench/latency_parts.sh compares their latency) must all relay everything.
+# ways of waiting and its spin mode (bench/latency_parts.sh compares their latency) must all
+# relay everything.
 FWD=$(dirname "$AVEDGE_BIN")/udp_forwarder
 FWD_PORT=$(pick_port "$TURN_PORT" "$PEER_PORT")
-for mode in blocking epoll multishot; do
+for mode in blocking epoll spin multishot; do
   start_bg 60 "$RUN_DIR/forwarder-$mode.log" "$FWD" "127.0.0.1:$FWD_PORT" "127.0.0.1:$PEER_PORT" "$mode"
   FWD_PID=$LAST_PID
   wait_listen udp "$FWD_PORT" 127.0.0.1 || true
