@@ -4,14 +4,18 @@
 # within each repetition so that all share the host's drift, one way, 100 sessions, 160 B:
 #   blocking   bench/udp_forwarder as make bench runs it (blocks in recvmmsg): the reference
 #   epoll      the same waiting in epoll_wait first (one more system call per wake-up)
+#   spin       the same never sleeping (recvmmsg without waiting, over and over): no wake-up
+#              from idle, a whole core
 #   multishot  the same with an io_uring multishot receive (datagrams handed over by the wait)
 #   fanout     bench/fanout_forwarder: one relay socket per session (TURN's shape), epoll
 #   avedge-epoll  avedge with latency_budget_us = 0 and AVEDGE_MULTISHOT=0 (decision 0008 only)
 #   avedge     avedge with latency_budget_us = 0 (listening sockets received by io_uring
 #              multishot while it waits, decision 0011)
+#   avedge-busy   the same with busy_poll_us = 200 (looks again without sleeping for 200 µs
+#              after each turn that relayed something)
 # Prints per server the median p50/p99 and CPU per packet, and the median over repetitions of
 # its p50 divided by the blocking forwarder's in the same repetition. Server on CPU 0, generator
-# on CPU 1, 127.0.0.1 only. Defaults: 20000 packets/s, 10 repetitions of 2 s (about 2 minutes).
+# on CPU 1, 127.0.0.1 only. Defaults: 20000 packets/s, 10 repetitions of 2 s (about 3 minutes).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${1:-20000} REPS=${2:-10} SECS=${3:-2}
@@ -40,17 +44,18 @@ level = "warn"
 [admin]
 listen = "off"
 TOML
+sed 's/^latency_budget_us = 0$/latency_budget_us = 0\nbusy_poll_us = 200/' "$DIR/avedge.toml" >"$DIR/avedge-busy.toml"
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
 tck=$(getconf CLK_TCK)
 : >"$DIR/runs"
 for rep in $(seq 1 "$REPS"); do
-  for s in blocking epoll multishot fanout avedge-epoll avedge; do
+  for s in blocking epoll spin multishot fanout avedge-epoll avedge avedge-busy; do
     target=(--raw --peer-port "$PEER_PORT")
     case $s in
       fanout) taskset -c 0 "$BUILD/fanout_forwarder" "127.0.0.1:$PORT" "127.0.0.1:$PEER_PORT" 100 "$FAN_BASE" >/dev/null &
         target+=(--raw-relay-base "$FAN_BASE") ;;
       avedge*) AVEDGE_MULTISHOT=$([ "$s" = avedge-epoll ] && echo 0 || echo 1) \
-          taskset -c 0 "$BUILD/avedge" serve -c "$DIR/avedge.toml" >/dev/null 2>&1 &
+          taskset -c 0 "$BUILD/avedge" serve -c "$DIR/$([ "$s" = avedge-busy ] && echo avedge-busy || echo avedge).toml" >/dev/null 2>&1 &
         target=(--secret "$SECRET") ;;
       *) taskset -c 0 "$BUILD/udp_forwarder" "127.0.0.1:$PORT" "127.0.0.1:$PEER_PORT" "$s" >/dev/null & ;;
     esac
@@ -77,7 +82,8 @@ by = collections.defaultdict(list)
 ref = {r[0]: float(r[2]) for r in runs if r[1] == "blocking" and float(r[2]) > 0}
 print("| server | p50 µs | p99 µs | CPU µs/packet | p50 : blocking forwarder (paired) |")
 print("|---|---|---|---|---|")
-for s in ("blocking", "epoll", "multishot", "fanout", "avedge-epoll", "avedge"):
+for s in ("blocking", "epoll", "spin", "multishot", "fanout", "avedge-epoll", "avedge",
+          "avedge-busy"):
     rows = [r for r in runs if r[1] == s and float(r[2]) > 0]
     if not rows:
         continue
