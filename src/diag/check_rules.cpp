@@ -42,6 +42,7 @@ class Rules {
     tls();
     listen_addresses();
     fast_path();
+    busy_poll();
     token_lifetimes();
     edge_pool_unset();
     return std::move(out_);
@@ -406,6 +407,19 @@ class Rules {
                         name.value));
       }
     }
+  }
+
+  // AVE-PERF-001: busy polling on every core (decision 0016).
+  void busy_poll() {
+    const auto& b = cfg_.busy_poll_us;
+    if (b.value == 0 || cfg_.workers.value != 0) return;
+    add("AVE-PERF-001", Severity::Warning, b.where,
+        fmt::format("busy_poll_us = {} with workers = 0 (one worker per core)", b.value),
+        "while traffic flows every core of the host polls for packets, up to 100% busy: "
+        "nothing is left for the system, TLS handshakes or other services, and the CPU "
+        "per packet rises",
+        "set workers to the cores set aside for the edge (e.g. one fewer than the host has), "
+        "or busy_poll_us = 0");
   }
 
   // AVE-LISTEN-001: a listen or relay address that is not on this host.

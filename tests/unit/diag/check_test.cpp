@@ -297,6 +297,22 @@ TEST_F(Check, FastPathInterfaces) {
   })) << describe(quiet);
 }
 
+TEST_F(Check, BusyPollingOnEveryCore) {
+  const std::string base =
+      edit(kClean, "pool = \"EDGEPOOL01\"", "pool = \"EDGEPOOL01\"\nbusy_poll_us = 200");
+  const Finding f = only(check(base), "AVE-PERF-001");
+  EXPECT_EQ(f.where.to_string(), "avedge.toml:7");
+  EXPECT_EQ(f.message, "busy_poll_us = 200 with workers = 0 (one worker per core)");
+  // A set number of workers, or no busy polling: nothing to say.
+  for (const std::string& text :
+       {edit(base, "busy_poll_us = 200", "busy_poll_us = 200\nworkers = 1"), std::string(kClean)}) {
+    const auto fs = check(text);
+    EXPECT_TRUE(std::none_of(fs.begin(), fs.end(), [](const Finding& x) {
+      return x.rule == "AVE-PERF-001";
+    })) << describe(fs);
+  }
+}
+
 TEST_F(Check, PeerPolicyDenyingOwnPublicAddress) {
   // Behind NAT: relays on 10.0.0.11, public 20.1.2.10; a deny_extra covers the public address.
   std::string text = edit(kClean, "relay_ips = [\"20.1.2.10\"]", "relay_ips = [\"10.0.0.11\"]");
