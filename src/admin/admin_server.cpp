@@ -15,6 +15,7 @@
 #include "admin/collect.hpp"
 #include "admin/drain.hpp"
 #include "admin/readiness.hpp"
+#include "core/port_probe.hpp"
 #include "mras/http_server.hpp"
 #include "net/server_runner.hpp"
 
@@ -94,6 +95,12 @@ void AdminServer::start() {
   });
 
   const std::string host = opt_.listen.ip.to_string();
+  // httplib binds with SO_REUSEPORT: a port another process listens on would be shared.
+  if (port_taken(opt_.listen, false)) {
+    http_.reset();
+    throw std::runtime_error("admin API cannot bind " + opt_.listen.to_string() + ": " +
+                             port_taken_message(opt_.listen, false));
+  }
   int port = 0;
   if (opt_.listen.port == 0) {
     port = s.bind_to_any_port(host);
@@ -105,11 +112,7 @@ void AdminServer::start() {
     throw std::runtime_error("admin API cannot bind " + opt_.listen.to_string());
   }
   port_ = static_cast<uint16_t>(port);
-  thread_ = std::thread([&s] { s.listen_after_bind(); });
-  // stop() only ends a server that is running: wait for it, so a quick stop cannot hang.
-  for (int i = 0; i < 2000 && !s.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  thread_ = mras::listen_in_thread(s);
 }
 
 void AdminServer::stop() {

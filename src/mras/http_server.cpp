@@ -6,6 +6,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "core/port_probe.hpp"
+
 namespace avedge::mras {
 
 namespace {
@@ -37,6 +39,14 @@ void apply_answer(const HttpAnswer& a, httplib::Response& res) {
 HttpServer::HttpServer(const CredentialService& svc, Counters& counters)
     : svc_(svc), counters_(counters) {}
 
+std::thread listen_in_thread(httplib::Server& s) {
+  std::thread t([&s] { s.listen_after_bind(); });
+  for (int i = 0; i < 2000 && !s.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return t;
+}
+
 HttpServer::~HttpServer() {
   stop();
 }
@@ -54,6 +64,11 @@ uint16_t HttpServer::start(const Endpoint& at) {
   s.Post("/api/v1/mras", serve);
   s.Get("/api/v1/turn-credentials", serve);
   const std::string host = at.ip.to_string();
+  // httplib binds with SO_REUSEPORT: a port another process listens on would be shared.
+  if (port_taken(at, false)) {
+    throw std::runtime_error("MRAS HTTP cannot bind " + at.to_string() + ": " +
+                             port_taken_message(at, false));
+  }
   int port = 0;
   if (at.port == 0) {
     port = s.bind_to_any_port(host);
@@ -63,7 +78,7 @@ uint16_t HttpServer::start(const Endpoint& at) {
   if (port <= 0) {
     throw std::runtime_error("MRAS HTTP cannot bind " + at.to_string());
   }
-  thread_ = std::thread([&s] { s.listen_after_bind(); });
+  thread_ = listen_in_thread(s);
   spdlog::info("MRAS HTTP listening on http://{}:{}", host, port);
   return static_cast<uint16_t>(port);
 }

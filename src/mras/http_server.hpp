@@ -20,6 +20,11 @@ struct Response;
 
 namespace avedge::mras {
 
+// Runs `s` (bound already) on a new thread and returns once it is running: httplib's stop()
+// only ends a running server, so a stop() that came sooner would leave the thread blocked in
+// accept() and its join() hanging (seen when `serve` failed to bind a listener right after).
+std::thread listen_in_thread(httplib::Server& s);
+
 class HttpServer {
  public:
   HttpServer(const CredentialService& svc, Counters& counters);

@@ -12,6 +12,7 @@
 
 #include "config/runtime.hpp"
 #include "core/crypto.hpp"
+#include "net/port_probe.hpp"
 #include "net/tls_context.hpp"
 #include "net/worker.hpp"
 #include "net/worker_gather.hpp"
@@ -69,6 +70,9 @@ void ServerRunner::start() {
   }
   quota_ = shared.quota;
   connections_ = shared.streams.counters;
+  // Before any worker binds: with SO_REUSEPORT a port another process listens on would be
+  // shared with it, not refused.
+  for (const auto& l : cfg_.listeners) refuse_if_port_taken(l);
   const unsigned n = workers_for(cfg_);
   workers_.reserve(n);
   for (unsigned i = 0; i < n; ++i) {

@@ -25,6 +25,19 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 sleep 1
+
+# A second edge on the same ports refuses to start: its listeners are SO_REUSEPORT, which the
+# kernel grants to a second process of the same user, and it would get part of the clients.
+timeout 20 "$AVEDGE_BIN" serve -c "$RUN_DIR/avedge.toml" --user "$TURN_USER:$TURN_PASS" \
+  --realm "$TURN_REALM" --listen "udp://$TURN_HOST:$TURN_PORT" --listen "tcp://$TURN_HOST:$TURN_PORT" \
+  --relay-ip "$TURN_HOST" --relay-ports "$RELAY_MIN-$RELAY_MAX" --admin off >"$RUN_DIR/second.log" 2>&1
+rc=$?
+owners=$(ss -Hlunp "sport = :$TURN_PORT" | grep -o 'pid=[0-9]*' | sort -u | wc -l)
+[ $rc = 1 ] && [ "$owners" = 1 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+  grep -q "cannot bind: UDP port $TURN_PORT is already taken" "$RUN_DIR/second.log"
+report "a second avedge on the same ports exits 1 naming the taken port; the first keeps them alone (rc=$rc, $owners process)" $?
+[ $rc = 1 ] || tail -3 "$RUN_DIR/second.log"
+
 established=$(ss -Htn state established "( sport = :$TURN_PORT )" | wc -l)
 real=$(child_of "$SERVER_PID")
 kill -KILL "${real:-$SERVER_PID}" 2>/dev/null

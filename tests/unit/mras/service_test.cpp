@@ -160,5 +160,35 @@ TEST(MrasService, HttpTurnCredentialsWithAndWithoutApiKey) {
   EXPECT_EQ(bad_type->status, 415);
 }
 
+TEST(MrasService, HttpPortTakenByAnotherServerIsRefused) {
+  Service first(mras_config(test::two_pools()));
+  first.start();
+  ASSERT_TRUE(first.http_port().has_value());
+  // cpp-httplib binds with SO_REUSEPORT: without the check a second service would share the
+  // port and answer part of the requests.
+  config::Config cfg = mras_config(test::two_pools());
+  cfg.topology.mras.http_listen->value.port = *first.http_port();
+  Service second(cfg);
+  try {
+    second.start();
+    ADD_FAILURE() << "started on the taken port " << *first.http_port();
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("TCP port " + std::to_string(*first.http_port()) + " is already taken"),
+              std::string::npos)
+        << what;
+  }
+}
+
+TEST(MrasService, StopRightAfterStartDoesNotHang) {
+  // httplib's stop() only ends a server that is already running; a stop() that came sooner
+  // (a listener after it failed to bind) used to leave the thread in accept() forever.
+  for (int i = 0; i < 20; ++i) {
+    Service s(mras_config(test::two_pools()));
+    s.start();
+    s.stop();
+  }
+}
+
 }  // namespace
 }  // namespace avedge::mras

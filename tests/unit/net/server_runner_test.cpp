@@ -37,6 +37,28 @@ TEST_F(ServerRunnerTest, ReportsBoundPorts) {
   }
 }
 
+TEST_F(ServerRunnerTest, RefusesPortsAlreadyTaken) {
+  // A second edge on the first one's ports would share them (every listener is SO_REUSEPORT)
+  // and get part of its clients; it refuses to start instead.
+  for (const auto kind : {config::ListenerKind::Udp, config::ListenerKind::Tcp}) {
+    TestConfig second("\"udp://127.0.0.1:0\"");
+    second.cfg.listeners = {find(runner_, kind)};
+    const auto port = std::to_string(second.cfg.listeners[0].endpoint.port);
+    ServerRunner again(second.cfg);
+    try {
+      again.start();
+      ADD_FAILURE() << "started on the taken port " << port;
+    } catch (const std::runtime_error& e) {
+      const std::string proto = kind == config::ListenerKind::Udp ? "UDP" : "TCP";
+      const std::string what = e.what();
+      EXPECT_NE(what.find(proto + " port " + port + " is already taken"), std::string::npos)
+          << what;
+      EXPECT_NE(what.find("sport = :" + port), std::string::npos) << what;
+    }
+    EXPECT_EQ(again.worker_count(), 0U);
+  }
+}
+
 TEST_F(ServerRunnerTest, BindingOverUdp) {
   const Endpoint server = find(runner_, config::ListenerKind::Udp).endpoint;
   const int fd = udp_socket();
