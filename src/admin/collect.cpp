@@ -178,6 +178,15 @@ void relay_metrics(const Sources& s, MetricSet& m) {
       .add(
           sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.gso_datagrams); }));
 
+  m.family("avedge_busy_poll_hits_total", MetricType::Counter,
+           "Busy-polling windows (edge.busy_poll_us) that found packets: wake-ups from idle saved")
+      .add(sum(s,
+               [](const turn::Stats&, const net::NetStats& n) { return load(n.busy_poll_hits); }));
+  m.family("avedge_busy_poll_misses_total", MetricType::Counter,
+           "Busy-polling windows that ran out: the worker slept after polling")
+      .add(sum(
+          s, [](const turn::Stats&, const net::NetStats& n) { return load(n.busy_poll_misses); }));
+
   const uint64_t open =
       sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.relay_sockets); });
   m.family("avedge_relay_ports_free", MetricType::Gauge,

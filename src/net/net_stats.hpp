@@ -17,6 +17,10 @@ struct alignas(64) NetStats {
   std::atomic<uint64_t> rx_queue_overflow{0};
   std::atomic<uint64_t> relay_sockets{0};  // gauge: open relay sockets of this worker
   std::atomic<uint64_t> gso_datagrams{0};  // sent in UDP GSO sends of two or more
+  // edge.busy_poll_us (decision 0016): polling windows that found packets before they ended
+  // (a wake-up from idle saved), and windows that ran out (the worker slept after all).
+  std::atomic<uint64_t> busy_poll_hits{0};
+  std::atomic<uint64_t> busy_poll_misses{0};
 };
 
 // True for the errno of a datagram send that the kernel refused for lack of buffer space.

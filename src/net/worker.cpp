@@ -122,9 +122,14 @@ void Worker::run() {
 bool Worker::poll_then_wait(uint64_t handled_before) {
   const auto until = std::chrono::steady_clock::now() + busy_poll_;
   do {
-    if (poller_.wait(0)) return true;
-    if (packets_handled_ != handled_before) return false;
+    const bool asio_ready = poller_.wait(0);
+    if (packets_handled_ != handled_before) {
+      net_stats_.busy_poll_hits.fetch_add(1, std::memory_order_relaxed);
+      return asio_ready;
+    }
+    if (asio_ready) return true;
   } while (std::chrono::steady_clock::now() < until);
+  net_stats_.busy_poll_misses.fetch_add(1, std::memory_order_relaxed);
   return poller_.wait(-1);
 }
 

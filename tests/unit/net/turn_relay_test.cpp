@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "auth/credentials.hpp"
 #include "net/server_runner.hpp"
@@ -207,6 +208,16 @@ TEST_P(TurnRelay, AllocateSendAndReceive) {
         [&](const turn::Stats&, const NetStats& net) { coalesced += net.gso_datagrams.load(); });
     EXPECT_EQ(coalesced, 0U);
   }
+  // Busy-polling windows are counted; without busy polling there are none.
+  const auto windows = [&runner] {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    runner.for_each_stats([&](const turn::Stats&, const NetStats& net) {
+      hits += net.busy_poll_hits.load();
+      misses += net.busy_poll_misses.load();
+    });
+    return std::pair{hits, misses};
+  };
   if (busy_poll > 0) {
     // Busy polling ends with the traffic: once nothing arrives for busy_poll_us the worker
     // sleeps again (a worker that kept polling would spend the whole window's CPU time).
@@ -214,6 +225,16 @@ TEST_P(TurnRelay, AllocateSendAndReceive) {
     const double before = process_cpu_seconds();
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     EXPECT_LT(process_cpu_seconds() - before, 0.2);
+    if (budget == 0) {
+      // ... and that window, which ran out, is counted as a miss.
+      EXPECT_GE(windows().second, 1U);
+    } else {
+      // With a budget, polling follows only full turns (32 datagrams), which this test's
+      // traffic never makes: every small turn is followed by the budget's wait instead.
+      EXPECT_EQ(windows(), (std::pair<uint64_t, uint64_t>{0, 0}));
+    }
+  } else {
+    EXPECT_EQ(windows(), (std::pair<uint64_t, uint64_t>{0, 0}));
   }
   ::close(peer);
 }
