@@ -155,35 +155,21 @@ class Loader : public TomlReader {
     } else if (k == "relay_ports") {
       string_value(v, spec, parse_port_range, cfg_.relay_ports);
     } else if (k == "workers") {
-      if (auto n = get_int(v, spec)) {
-        if (*n < 0 || *n > 1024) {
-          error(at(v), fmt::format("workers {}: must be 0 to 1024", *n),
-                "write workers = 0 (one per core)");
-        } else {
-          cfg_.workers = {static_cast<unsigned>(*n), at(v)};
-        }
+      if (auto n = get_int_in(v, spec, 0, 1024, "write workers = 0 (one per core)")) {
+        cfg_.workers = {static_cast<unsigned>(*n), at(v)};
       }
     } else if (k == "latency_budget_us") {
-      if (auto n = get_int(v, spec)) {
-        if (*n < 0 || *n > static_cast<int64_t>(kMaxLatencyBudgetUs)) {
-          error(at(v),
-                fmt::format("latency_budget_us {}: must be 0 to {}", *n, kMaxLatencyBudgetUs),
-                fmt::format("write latency_budget_us = {} (the default) or 0 (wake at every "
-                            "packet)",
-                            kDefaultLatencyBudgetUs));
-        } else {
-          cfg_.latency_budget_us = {static_cast<unsigned>(*n), at(v)};
-        }
+      if (auto n = get_int_in(v, spec, 0, kMaxLatencyBudgetUs,
+                              fmt::format("write latency_budget_us = {} (the default) or 0 (wake "
+                                          "at every packet)",
+                                          kDefaultLatencyBudgetUs))) {
+        cfg_.latency_budget_us = {static_cast<unsigned>(*n), at(v)};
       }
     } else if (k == "busy_poll_us") {
-      if (auto n = get_int(v, spec)) {
-        if (*n < 0 || *n > static_cast<int64_t>(kMaxBusyPollUs)) {
-          error(at(v), fmt::format("busy_poll_us {}: must be 0 to {}", *n, kMaxBusyPollUs),
-                "write busy_poll_us = 0 (the default: sleep when nothing is waiting) or about "
-                "twice the gap between packets, e.g. 200");
-        } else {
-          cfg_.busy_poll_us = {static_cast<unsigned>(*n), at(v)};
-        }
+      if (auto n = get_int_in(v, spec, 0, kMaxBusyPollUs,
+                              "write busy_poll_us = 0 (the default: sleep when nothing is "
+                              "waiting) or about twice the gap between packets, e.g. 200")) {
+        cfg_.busy_poll_us = {static_cast<unsigned>(*n), at(v)};
       }
     } else if (k == "software") {
       if (auto b = get_bool(v, spec)) cfg_.software = {*b, at(v)};
@@ -326,13 +312,8 @@ class Loader : public TomlReader {
   }
 
   void apply_quota(const KeySpec& spec, const toml::node& v) {
-    auto n = get_int(v, spec);
+    auto n = get_int_in(v, spec, 1, 10'000'000, fmt::format("write {}", spec.example));
     if (!n) return;
-    if (*n < 1 || *n > 10'000'000) {
-      error(at(v), fmt::format("{} {}: must be 1 to 10000000", spec.key, *n),
-            fmt::format("write {}", spec.example));
-      return;
-    }
     Located<uint64_t> val{static_cast<uint64_t>(*n), at(v)};
     if (spec.key == "total") cfg_.quota.total = val;
     if (spec.key == "per_user") cfg_.quota.per_user = val;
@@ -349,18 +330,13 @@ class Loader : public TomlReader {
       string_value(v, spec, parse_duration, cfg_.limits.idle_timeout);
       return;
     }
-    auto n = get_int(v, spec);
-    if (!n) return;
     // 0 turns the challenge limit off; connection limits need at least one; a frame is at
     // least a STUN header and at most header + 65535 (RFC 8489 §5).
     const bool frame = spec.key == "max_message_size";
     const int64_t lo = spec.key.starts_with("challenges") ? 0 : frame ? 512 : 1;
     const int64_t hi = frame ? 65555 : 10'000'000;
-    if (*n < lo || *n > hi) {
-      error(at(v), fmt::format("{} {}: must be {} to {}", spec.key, *n, lo, hi),
-            fmt::format("write {}", spec.example));
-      return;
-    }
+    auto n = get_int_in(v, spec, lo, hi, fmt::format("write {}", spec.example));
+    if (!n) return;
     Located<uint64_t> val{static_cast<uint64_t>(*n), at(v)};
     if (spec.key == "challenges_per_second") cfg_.limits.challenges_per_second = val;
     if (spec.key == "challenges_burst") cfg_.limits.challenges_burst = val;
@@ -407,13 +383,8 @@ class Loader : public TomlReader {
       cfg_.log_events = {stream ? *s : resolve(*s).string(), at(v)};
     }
     if (spec.key == "events_rate") {
-      auto n = get_int(v, spec);
+      auto n = get_int_in(v, spec, 1, 100'000, "write events_rate = 10");
       if (!n) return;
-      if (*n < 1 || *n > 100'000) {
-        error(at(v), fmt::format("events_rate {}: must be 1 to 100000", *n),
-              "write events_rate = 10");
-        return;
-      }
       cfg_.log_events_rate = {static_cast<uint64_t>(*n), at(v)};
     }
   }

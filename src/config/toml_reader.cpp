@@ -89,6 +89,16 @@ std::optional<int64_t> TomlReader::get_int(const toml::node& n, const KeySpec& s
   return std::nullopt;
 }
 
+std::optional<int64_t> TomlReader::get_int_in(const toml::node& n, const KeySpec& spec, int64_t lo,
+                                              int64_t hi, std::string fix) {
+  auto v = get_int(n, spec);
+  if (v && (*v < lo || *v > hi)) {
+    error(at(n), fmt::format("{} {}: must be {} to {}", spec.key, *v, lo, hi), std::move(fix));
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::filesystem::path TomlReader::resolve(const std::string& p) const {
   std::filesystem::path path(p);
   if (path.is_relative()) return base_dir_ / path;

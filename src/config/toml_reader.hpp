@@ -51,6 +51,9 @@ class TomlReader {
   std::optional<std::string> get_string(const toml::node& n, const KeySpec& spec);
   std::optional<bool> get_bool(const toml::node& n, const KeySpec& spec);
   std::optional<int64_t> get_int(const toml::node& n, const KeySpec& spec);
+  // An integer from lo to hi; outside: "KEY N: must be LO to HI; fix: FIX" and nullopt.
+  std::optional<int64_t> get_int_in(const toml::node& n, const KeySpec& spec, int64_t lo,
+                                    int64_t hi, std::string fix);
 
   // Calls f(element, text) for each string of an array of strings.
   template <typename F>
