@@ -15,7 +15,6 @@
 #include "admin/collect.hpp"
 #include "admin/drain.hpp"
 #include "admin/readiness.hpp"
-#include "core/port_probe.hpp"
 #include "mras/http_server.hpp"
 #include "net/server_runner.hpp"
 
@@ -94,25 +93,12 @@ void AdminServer::start() {
     if (r.body.empty()) r.set_content(error_json(fmt::format("HTTP {}", r.status)), kJson);
   });
 
-  const std::string host = opt_.listen.ip.to_string();
-  // httplib binds with SO_REUSEPORT: a port another process listens on would be shared.
-  if (port_taken(opt_.listen, false)) {
+  try {
+    port_ = mras::start_http(s, opt_.listen, "admin API", thread_);
+  } catch (const std::exception&) {
     http_.reset();
-    throw std::runtime_error("admin API cannot bind " + opt_.listen.to_string() + ": " +
-                             port_taken_message(opt_.listen, false));
+    throw;
   }
-  int port = 0;
-  if (opt_.listen.port == 0) {
-    port = s.bind_to_any_port(host);
-  } else {
-    port = s.bind_to_port(host, opt_.listen.port) ? opt_.listen.port : -1;
-  }
-  if (port <= 0) {
-    http_.reset();
-    throw std::runtime_error("admin API cannot bind " + opt_.listen.to_string());
-  }
-  port_ = static_cast<uint16_t>(port);
-  thread_ = mras::listen_in_thread(s);
 }
 
 void AdminServer::stop() {

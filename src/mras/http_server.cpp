@@ -39,12 +39,21 @@ void apply_answer(const HttpAnswer& a, httplib::Response& res) {
 HttpServer::HttpServer(const CredentialService& svc, Counters& counters)
     : svc_(svc), counters_(counters) {}
 
-std::thread listen_in_thread(httplib::Server& s) {
-  std::thread t([&s] { s.listen_after_bind(); });
+uint16_t start_http(httplib::Server& s, const Endpoint& at, const std::string& what,
+                    std::thread& thread) {
+  if (port_taken(at, false)) {
+    throw std::runtime_error(what + " cannot bind " + at.to_string() + ": " +
+                             port_taken_message(at, false));
+  }
+  const std::string host = at.ip.to_string();
+  const int port =
+      at.port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, at.port) ? at.port : -1);
+  if (port <= 0) throw std::runtime_error(what + " cannot bind " + at.to_string());
+  thread = std::thread([&s] { s.listen_after_bind(); });
   for (int i = 0; i < 2000 && !s.is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  return t;
+  return static_cast<uint16_t>(port);
 }
 
 HttpServer::~HttpServer() {
@@ -63,24 +72,9 @@ uint16_t HttpServer::start(const Endpoint& at) {
   s.Post("/mras", serve);
   s.Post("/api/v1/mras", serve);
   s.Get("/api/v1/turn-credentials", serve);
-  const std::string host = at.ip.to_string();
-  // httplib binds with SO_REUSEPORT: a port another process listens on would be shared.
-  if (port_taken(at, false)) {
-    throw std::runtime_error("MRAS HTTP cannot bind " + at.to_string() + ": " +
-                             port_taken_message(at, false));
-  }
-  int port = 0;
-  if (at.port == 0) {
-    port = s.bind_to_any_port(host);
-  } else {
-    port = s.bind_to_port(host, at.port) ? at.port : -1;
-  }
-  if (port <= 0) {
-    throw std::runtime_error("MRAS HTTP cannot bind " + at.to_string());
-  }
-  thread_ = listen_in_thread(s);
-  spdlog::info("MRAS HTTP listening on http://{}:{}", host, port);
-  return static_cast<uint16_t>(port);
+  const uint16_t port = start_http(s, at, "MRAS HTTP", thread_);
+  spdlog::info("MRAS HTTP listening on http://{}:{}", at.ip.to_string(), port);
+  return port;
 }
 
 void HttpServer::stop() {

@@ -20,10 +20,14 @@ struct Response;
 
 namespace avedge::mras {
 
-// Runs `s` (bound already) on a new thread and returns once it is running: httplib's stop()
-// only ends a running server, so a stop() that came sooner would leave the thread blocked in
-// accept() and its join() hanging (seen when `serve` failed to bind a listener right after).
-std::thread listen_in_thread(httplib::Server& s);
+// Binds `s` to `at` (port 0: ephemeral), runs it on `thread` and returns the bound port once it
+// is running (the admin API and MRAS over HTTP). Refuses a port another process listens on:
+// httplib binds with SO_REUSEPORT, which would share it (core/port_probe.hpp). Waits for the
+// server to run because httplib's stop() only ends a running server: a stop() that came sooner
+// left the thread in accept() and its join() hanging (when `serve` failed to bind a listener
+// right after). Throws std::runtime_error "WHAT cannot bind ADDR[: why]".
+uint16_t start_http(httplib::Server& s, const Endpoint& at, const std::string& what,
+                    std::thread& thread);
 
 class HttpServer {
  public:
