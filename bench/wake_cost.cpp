@@ -4,6 +4,8 @@
 //   syscall        one getppid() system call
 //   timer_wake     a sleep of GAP µs ended by the thread's own timer (clock_nanosleep), as a
 //                  latency budget's wait is: going to sleep, the switch back, the return
+//   periodic_wake  a blocking read() of a timerfd that fires every GAP µs, armed once: the
+//                  kernel re-arms it at expiry, so no wait arms or cancels a timer itself
 //   remote_wake    a blocking read() ended by another CPU's write to an eventfd, as a datagram
 //                  from another core wakes a server waiting for it
 //   waker_pays     the write() that wakes a thread sleeping on the other CPU, as a relay's send
@@ -16,6 +18,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -67,6 +70,24 @@ double timer_wake_cost(long gap_us, int count) {
   const double start = thread_cpu_ns();
   for (int i = 0; i < count; ++i) clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
   return (thread_cpu_ns() - start) / count / 1000.0;
+}
+
+double periodic_wake_cost(long gap_us, int count) {
+  const int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+  const timespec period{gap_us / 1'000'000, (gap_us % 1'000'000) * 1000};
+  const itimerspec spec{period, period};
+  (void)timerfd_settime(fd, 0, &spec, nullptr);
+  uint64_t expirations = 0;
+  const double start = thread_cpu_ns();
+  for (int i = 0; i < count; ++i) {
+    uint64_t v = 0;
+    if (read(fd, &v, sizeof v) != sizeof v) break;
+    expirations += v;
+  }
+  const double cpu = thread_cpu_ns() - start;
+  close(fd);
+  (void)expirations;
+  return cpu / count / 1000.0;
 }
 
 struct RemoteWake {
@@ -135,6 +156,8 @@ int main(int argc, char** argv) {
   pin(cpu_a);
   print("syscall", syscall_cost(count), "getppid()");
   print("timer_wake", timer_wake_cost(gap_us, count), "sleep ended by the thread's own timer");
+  print("periodic_wake", periodic_wake_cost(gap_us, count),
+        "sleep ended by a periodic timer armed once");
   const RemoteWake r = remote_wake_cost(gap_us, count, cpu_a, cpu_b);
   print("remote_wake", r.woken_us, "blocking read() ended by a write on the other CPU");
   print("waker_pays", r.waker_us, "that write(), the reader asleep");
