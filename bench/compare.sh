@@ -39,6 +39,13 @@ WAKE_COSTS=$("$BUILD/wake_cost" 150 3000 0 1 2>/dev/null | awk '
   {v[$1] = $2}
   END {printf "timer-ended sleep %s µs, woken from the other core %s µs, the waker %s µs (%s when nobody sleeps), a system call %s µs",
        v["timer_wake"], v["remote_wake"], v["waker_pays"], v["waker_awake"], v["syscall"]}' || true)
+# What an idle vCPU does decides what a wake-up costs: with the haltpoll cpuidle driver and
+# guest_halt_poll_ns > 0 it polls before halting, and a wake-up from the other core is several
+# times cheaper (docs/PERFORMANCE.md "What decides the price of a wake-up").
+IDLE_STATE="cpuidle driver $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown)"
+if [ -r /sys/module/haltpoll/parameters/guest_halt_poll_ns ]; then
+  IDLE_STATE+=", guest_halt_poll_ns $(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns)"
+fi
 HOST=127.0.0.1
 PORT=${BENCH_PORT:-34780}
 PEER_PORT=${BENCH_PEER_PORT:-34790}
@@ -354,6 +361,7 @@ done
   echo "coturn: $(dpkg-query -W -f='${Version}' coturn 2>/dev/null); avedge: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
   echo "wake-up costs on this host (bench/wake_cost 150): $WAKE_COSTS"
+  echo "idle: $IDLE_STATE"
   echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0'); busy_poll_us 200 in the rows marked 'busy poll'"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
