@@ -2,7 +2,7 @@
 # bench/ab_cpu.sh RATE PAYLOAD BOTH(0/1) REPS COMMAND... -- server CPU per relayed packet of
 # several avedge commands at one fixed rate, alternating so that they share the host's drift:
 # each COMMAND is run as `COMMAND serve -c CONFIG`, pinned to CPU 0, with `avedge bench` on CPU 1
-# (100 allocations, ChannelData, 3 s, latency_budget_us = AB_BUDGET, default 150). Each line has
+# (100 allocations, ChannelData, 3 s, latency_budget_us = AB_BUDGET, default 175). Each line has
 # the CPU per packet, the loss and the generator's p50/p99 latency. A COMMAND may be a wrapper
 # that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`.
 # Needs build/avedge (the generator); everything stays on 127.0.0.1.
@@ -22,7 +22,7 @@ listen = ["udp://127.0.0.1:$PORT"]
 relay_ips = ["127.0.0.1"]
 relay_ports = "10000-29999"
 workers = 1
-latency_budget_us = ${AB_BUDGET:-150}
+latency_budget_us = ${AB_BUDGET:-175}
 [auth]
 secrets = ["$SECRET"]
 dev_credentials = false

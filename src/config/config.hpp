@@ -59,7 +59,7 @@ struct TlsConfig {
 };
 
 // Microseconds of added latency a worker may spend collecting packets (edge.latency_budget_us).
-inline constexpr unsigned kDefaultLatencyBudgetUs = 150;
+inline constexpr unsigned kDefaultLatencyBudgetUs = 175;
 inline constexpr unsigned kMaxLatencyBudgetUs = 10000;
 // Microseconds a worker keeps looking for packets before it sleeps (edge.busy_poll_us).
 inline constexpr unsigned kMaxBusyPollUs = 10000;

@@ -11,7 +11,7 @@ const std::vector<TableSpec>& schema() {
         {"relay_ips", "relay_ips = [\"203.0.113.10\"]"},
         {"relay_ports", "relay_ports = \"50000-59999\""},
         {"workers", "workers = 0"},
-        {"latency_budget_us", "latency_budget_us = 150"},
+        {"latency_budget_us", "latency_budget_us = 175"},
         {"busy_poll_us", "busy_poll_us = 0"},
         {"software", "software = false"},
         {"fast_path", "fast_path = \"off\""},

@@ -173,7 +173,7 @@ TEST(Loader, LatencyBudget) {
   ASSERT_EQ(big.errors.size(), 1U);
   EXPECT_EQ(big.errors[0].to_string(),
             "a.toml:2: latency_budget_us 20000: must be 0 to 10000; fix: write latency_budget_us "
-            "= 150 (the default) or 0 (wake at every packet)");
+            "= 175 (the default) or 0 (wake at every packet)");
 }
 
 TEST(Loader, BusyPoll) {
