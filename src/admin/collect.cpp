@@ -1,5 +1,6 @@
 #include "admin/collect.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <utility>
@@ -186,6 +187,26 @@ void relay_metrics(const Sources& s, MetricSet& m) {
            "Busy-polling windows that ran out: the worker slept after polling")
       .add(sum(
           s, [](const turn::Stats&, const net::NetStats& n) { return load(n.busy_poll_misses); }));
+
+  m.family("avedge_budget_late_wakeups_total", MetricType::Counter,
+           "Latency budget waits that ended 300 us or more after their timer (the host had "
+           "parked the vCPU; decision 0019)")
+      .add(sum(s, [](const turn::Stats&, const net::NetStats& n) {
+        return load(n.budget_late_wakeups);
+      }));
+  uint64_t shortest_wait = 0;  // of the workers' budget waits; 0 with latency_budget_us = 0
+  if (s.each_worker) {
+    bool first = true;
+    s.each_worker([&](const turn::Stats&, const net::NetStats& n) {
+      shortest_wait =
+          first ? load(n.budget_wait_us) : std::min(shortest_wait, load(n.budget_wait_us));
+      first = false;
+    });
+  }
+  m.family("avedge_budget_wait_us", MetricType::Gauge,
+           "How long a latency budget wait lasts now, in microseconds (the shortest of the "
+           "workers'): latency_budget_us unless late wake-ups shortened it (decision 0019)")
+      .add(shortest_wait);
 
   const uint64_t open =
       sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.relay_sockets); });

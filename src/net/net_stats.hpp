@@ -21,6 +21,10 @@ struct alignas(64) NetStats {
   // (a wake-up from idle saved), and windows that ran out (the worker slept after all).
   std::atomic<uint64_t> busy_poll_hits{0};
   std::atomic<uint64_t> busy_poll_misses{0};
+  // edge.latency_budget_us (decision 0019): budget waits that ended BudgetWindow::kLate or more
+  // after their timer (the host had parked the vCPU), and how long the waits last now (gauge, µs).
+  std::atomic<uint64_t> budget_late_wakeups{0};
+  std::atomic<uint64_t> budget_wait_us{0};
 };
 
 // True for the errno of a datagram send that the kernel refused for lack of buffer space.

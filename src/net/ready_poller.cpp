@@ -133,7 +133,7 @@ bool ReadyPoller::gather(std::chrono::nanoseconds window, unsigned want) {
     const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
                       static_cast<long>(ns % 1'000'000'000)};
     clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
-    return wait_epoll(-1);
+    return wait_epoll(0);
   }
   return after_multishot(multishot_->gather(window, want));
 }

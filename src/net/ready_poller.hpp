@@ -60,7 +60,9 @@ class ReadyPoller {
   // A latency budget's wait (decision 0012): returns once `want` datagrams can be handled at
   // once or `window` has passed, then hands out everything ready as wait() does. Ready sockets
   // and asio wait for the window as they would during a sleep. With the multishot receiver it
-  // is one system call; without, a sleep for the window and then wait(-1).
+  // is one system call; without, a sleep for the window and then wait(0). Either way it
+  // returns by the window's end (plus the wake-up): a turn after it that handles nothing
+  // waits with wait(-1).
   bool gather(std::chrono::nanoseconds window, unsigned want);
   // True when the caller has a latency budget: a wait then also takes the datagrams the kernel
   // had not finished receiving when it returned (MultishotReceiver), which would otherwise wait

@@ -29,6 +29,7 @@ Worker::Worker(unsigned index, const WorkerShared& shared)
       fast_path_(shared.fast_path),
       streams_(shared.streams),
       latency_budget_(shared.latency_budget),
+      budget_window_(shared.latency_budget),
       busy_poll_(shared.busy_poll),
       timer_(io_),
       relays_(io_, poller_, batch_, sendq_, *this, shared.relay_ports, shared.relay_v4,
@@ -92,6 +93,8 @@ void Worker::run() {
     spdlog::debug("worker {}: no io_uring; relay sends go out one sendmmsg per socket", index_);
   }
   poller_.set_take_pending(latency_budget_.count() > 0);
+  net_stats_.budget_wait_us.store(static_cast<uint64_t>(budget_window_.current().count()),
+                                  std::memory_order_relaxed);
   if (latency_budget_.count() > 0) {
     // Wake up on time: the default timer slack (50 µs) would stretch every wait for the budget.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
@@ -101,8 +104,8 @@ void Worker::run() {
   while (!io_.stopped()) {
     const uint64_t before = packets_handled_;
     send_first_drain_ = latency_budget_.count() == 0;
-    const bool asio_ready = gather ? poller_.gather(latency_budget_, RecvBatch::kCount)
-                                   : (busy ? poll_then_wait(before) : poller_.wait(-1));
+    const bool asio_ready =
+        gather ? gather_for_budget() : (busy ? poll_then_wait(before) : poller_.wait(-1));
     if (asio_ready || asio_pending_) {
       asio_pending_ = false;
       io_.poll();
@@ -131,6 +134,66 @@ bool Worker::poll_then_wait(uint64_t handled_before) {
   } while (std::chrono::steady_clock::now() < until);
   net_stats_.busy_poll_misses.fetch_add(1, std::memory_order_relaxed);
   return poller_.wait(-1);
+}
+
+// A latency budget's wait (ReadyPoller::gather), as long as BudgetWindow says. A wait that
+// ended on its timer tells it how late the host woke the worker: when a vCPU that slept past
+// the host's halt-poll window keeps waking hundreds of µs late, the waits get shorter.
+bool Worker::gather_for_budget() {
+  const auto window = budget_window_.current();
+  const auto start = std::chrono::steady_clock::now();
+  const bool asio_ready = poller_.gather(window, RecvBatch::kCount);
+  const auto late = std::chrono::steady_clock::now() - start - window;
+  if (late < std::chrono::nanoseconds::zero()) return asio_ready;  // a full batch ended it
+  if (late >= BudgetWindow::kLate) {
+    net_stats_.budget_late_wakeups.fetch_add(1, std::memory_order_relaxed);
+  }
+  const BudgetWindow::Change change = budget_window_.on_timer_ended(late);
+  if (change == BudgetWindow::Change::None) return asio_ready;
+  const auto now_us = budget_window_.current().count();
+  net_stats_.budget_wait_us.store(static_cast<uint64_t>(now_us), std::memory_order_relaxed);
+  log_budget_change(change, now_us);
+  return asio_ready;
+}
+
+void Worker::log_budget_change(BudgetWindow::Change change, int64_t wait_us) const {
+  using Change = BudgetWindow::Change;
+  const auto budget = latency_budget_.count();
+  switch (change) {
+    case Change::None:
+      break;
+    case Change::Probing:
+      spdlog::info(
+          "worker {}: more than {} of {} latency budget waits ended {} µs or more after their "
+          "timer; trying {} µs waits to see whether their length is the cause",
+          index_, BudgetWindow::kTolerated, BudgetWindow::kSample, BudgetWindow::kLate.count(),
+          wait_us);
+      break;
+    case Change::Shortened:
+      if (wait_us > BudgetWindow::kStep.count()) {
+        spdlog::info("worker {}: {} µs waits ended late again; back to {} µs", index_,
+                     wait_us + BudgetWindow::kStep.count(), wait_us);
+      } else {
+        spdlog::warn(
+            "worker {}: latency budget waits end late only when they are long (the host parks "
+            "an idle vCPU after its halt-poll window): waits shortened to {} µs and lengthened "
+            "again step by step while they end on time (latency_budget_us = {}); fix: lower "
+            "latency_budget_us, or let the host poll longer (KVM halt_poll_ns)",
+            index_, wait_us, budget);
+      }
+      break;
+    case Change::Lengthened:
+      spdlog::info("worker {}: latency budget waits lengthened to {} µs (latency_budget_us = {})",
+                   index_, wait_us, budget);
+      break;
+    case Change::Restored:
+      spdlog::warn(
+          "worker {}: latency budget waits end late even when short: the core is busy with "
+          "other work (another process, or a host short of CPU), not idle; waits stay at "
+          "latency_budget_us = {} µs; fix: give the edge cores of its own",
+          index_, budget);
+      break;
+  }
 }
 
 void Worker::end_drain() {

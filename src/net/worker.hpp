@@ -17,6 +17,7 @@
 #include "auth/credentials.hpp"
 #include "auth/nonce.hpp"
 #include "config/config.hpp"
+#include "net/budget_window.hpp"
 #include "net/decision_ring.hpp"
 #include "net/fast_path.hpp"
 #include "net/net_stats.hpp"
@@ -119,6 +120,8 @@ class Worker final : public turn::Io, public PacketSink {
  private:
   void arm_timer();
   bool poll_then_wait(uint64_t handled_before);
+  bool gather_for_budget();
+  void log_budget_change(BudgetWindow::Change change, int64_t wait_us) const;
   void shutdown_sockets();
   void flush_sends();
 
@@ -137,6 +140,7 @@ class Worker final : public turn::Io, public PacketSink {
   RecvBatch batch_;
   SendQueue sendq_;  // before the sockets that queue on it
   std::chrono::microseconds latency_budget_;
+  BudgetWindow budget_window_;  // how long a budget's wait lasts (decision 0019)
   std::chrono::microseconds busy_poll_;
   uint64_t packets_handled_ = 0;  // datagrams and frames given to the server (run_with_budget)
   turn::Now now_{};

@@ -108,7 +108,7 @@ fi
 # After the capture: the default peer policy (no --allow-peer), the embedded default of
 # `make run`, and malformed input (which must not reach the tshark well-formedness gate).
 if [ "$INTEROP_SERVER" = avedge ]; then
-  for t in ${INTEROP_OWN_SERVER_RECIPES:-t_peer_policy t_default_config t_malformed t_pools t_mras t_probe t_bench_smoke t_restart t_soak t_metrics t_perf t_amplification t_limits t_drain t_reload t_fast_path}; do
+  for t in ${INTEROP_OWN_SERVER_RECIPES:-t_peer_policy t_default_config t_malformed t_pools t_mras t_probe t_bench_smoke t_restart t_soak t_metrics t_perf t_amplification t_limits t_drain t_reload t_fast_path t_budget_late}; do
     echo "== $t"
     t0=$SECONDS
     out=$(USE_EXTERNAL_SERVER=0 timeout 300 bash "$INTEROP_DIR/$t.sh" 2>&1)

@@ -126,6 +126,14 @@ report "relayed to_client packets $to_client = uclient received $recv (within 1%
 within_1pct "$bytes_peer" "$sbytes"
 report "relayed to_peer bytes $bytes_peer = uclient sent $sbytes bytes (within 1%)" $?
 
+# The latency budget's wait (decision 0019): the default budget, 175 µs, or shorter (never
+# below one 25 µs step) if the host woke the workers late; the late wake-ups are counted.
+wait_us=$(metric avedge_budget_wait_us)
+late=$(metric avedge_budget_late_wakeups_total)
+[ -n "$wait_us" ] && [ "$wait_us" -ge 25 ] && [ "$wait_us" -le 175 ] && [ -n "$late" ] &&
+  { [ "$wait_us" = 175 ] || [ "$late" -gt 0 ]; }
+report "avedge_budget_wait_us = $wait_us (the budget, 175, unless late wake-ups shortened it: $late)" $?
+
 json=$(curl -s --max-time 5 "$URL/metrics.json")
 jv=$("$PY" -c 'import json,sys
 d=json.load(sys.stdin)
