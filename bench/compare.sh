@@ -136,7 +136,7 @@ CONF
 start_server() { # name [avedge config file]
   local name=$1
   case "$name" in
-    avedge) taskset -c 0 "$BIN" serve -c "$OUT/${2:-avedge.toml}" >"$OUT/avedge.log" 2>&1 & ;;
+    avedge) taskset -c 0 "$BIN" serve -c "$OUT/${2:-avedge.toml}" >>"$OUT/avedge.log" 2>&1 & ;;
     coturn) taskset -c 0 turnserver -c "$OUT/turnserver.conf" >"$OUT/coturn.log" 2>&1 & ;;
     forwarder) taskset -c 0 "$FWD" "$HOST:$PORT" "$HOST:$PEER_PORT" >"$OUT/forwarder.log" 2>&1 & ;;
     fanout) taskset -c 0 "$FAN" "$HOST:$PORT" "$HOST:$PEER_PORT" 100 "$FAN_BASE" >"$OUT/fanout.log" 2>&1 & ;;
@@ -362,6 +362,8 @@ done
   echo "command: make bench (bench/compare.sh), REPS=$REPS PROBE=$PROBE s FIXED=$FIXED s HOLD=$HOLD"
   echo "wake-up costs on this host (bench/wake_cost 150): $WAKE_COSTS"
   echo "idle: $IDLE_STATE"
+  # Decision 0019: a worker whose budget waits the host ends late says so in the log (level warn).
+  echo "avedge late-wake-up warnings (decision 0019): $(grep -c 'latency budget waits end late' "$OUT/avedge.log" 2>/dev/null || true)"
   echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0'); busy_poll_us 200 in the rows marked 'busy poll'"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
