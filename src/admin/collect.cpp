@@ -189,8 +189,8 @@ void relay_metrics(const Sources& s, MetricSet& m) {
           s, [](const turn::Stats&, const net::NetStats& n) { return load(n.busy_poll_misses); }));
 
   m.family("avedge_budget_late_wakeups_total", MetricType::Counter,
-           "Latency budget waits that ended 300 us or more after their timer (the host had "
-           "parked the vCPU; decision 0019)")
+           "Latency budget waits that ended 300 us or more after their timer (a vCPU the host "
+           "had parked, or a core busy with other work; decision 0019)")
       .add(sum(s, [](const turn::Stats&, const net::NetStats& n) {
         return load(n.budget_late_wakeups);
       }));

@@ -22,7 +22,7 @@ struct alignas(64) NetStats {
   std::atomic<uint64_t> busy_poll_hits{0};
   std::atomic<uint64_t> busy_poll_misses{0};
   // edge.latency_budget_us (decision 0019): budget waits that ended BudgetWindow::kLate or more
-  // after their timer (the host had parked the vCPU), and how long the waits last now (gauge, µs).
+  // after their timer (a parked vCPU or a busy core), and how long the waits last now (gauge, µs).
   std::atomic<uint64_t> budget_late_wakeups{0};
   std::atomic<uint64_t> budget_wait_us{0};
 };
