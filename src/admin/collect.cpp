@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -60,6 +62,18 @@ uint64_t sum(const Sources& s, Fn fn) {
     s.each_worker([&](const turn::Stats& t, const net::NetStats& n) { total += fn(t, n); });
   }
   return total;
+}
+
+// The least of one reading over every worker (0 without workers).
+template <typename Fn>
+uint64_t least(const Sources& s, Fn fn) {
+  std::optional<uint64_t> low;
+  if (s.each_worker) {
+    s.each_worker([&](const turn::Stats& t, const net::NetStats& n) {
+      low = std::min(low.value_or(UINT64_MAX), fn(t, n));
+    });
+  }
+  return low.value_or(0);
 }
 
 uint64_t load(const std::atomic<uint64_t>& a) {
@@ -194,19 +208,11 @@ void relay_metrics(const Sources& s, MetricSet& m) {
       .add(sum(s, [](const turn::Stats&, const net::NetStats& n) {
         return load(n.budget_late_wakeups);
       }));
-  uint64_t shortest_wait = 0;  // of the workers' budget waits; 0 with latency_budget_us = 0
-  if (s.each_worker) {
-    bool first = true;
-    s.each_worker([&](const turn::Stats&, const net::NetStats& n) {
-      shortest_wait =
-          first ? load(n.budget_wait_us) : std::min(shortest_wait, load(n.budget_wait_us));
-      first = false;
-    });
-  }
   m.family("avedge_budget_wait_us", MetricType::Gauge,
            "How long a latency budget wait lasts now, in microseconds (the shortest of the "
            "workers'): latency_budget_us unless late wake-ups shortened it (decision 0019)")
-      .add(shortest_wait);
+      .add(least(
+          s, [](const turn::Stats&, const net::NetStats& n) { return load(n.budget_wait_us); }));
 
   const uint64_t open =
       sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.relay_sockets); });

@@ -37,7 +37,6 @@ class BudgetWindow {
   explicit BudgetWindow(std::chrono::microseconds budget);
 
   std::chrono::microseconds current() const { return current_; }
-  std::chrono::microseconds budget() const { return budget_; }
 
   enum class Change : uint8_t {
     None,
