@@ -213,6 +213,15 @@ void relay_metrics(const Sources& s, MetricSet& m) {
            "workers'): latency_budget_us unless late wake-ups shortened it (decision 0019)")
       .add(least(
           s, [](const turn::Stats&, const net::NetStats& n) { return load(n.budget_wait_us); }));
+  m.family("avedge_budget_waits_total", MetricType::Counter,
+           "Turns that relayed less than a batch and were followed by a latency budget wait")
+      .add(sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.budget_waits); }));
+  m.family("avedge_budget_waits_skipped_total", MetricType::Counter,
+           "Turns that relayed less than a batch and were followed by a sleep until the next "
+           "packet, because the worker measured that cheaper than a budget wait (decision 0020)")
+      .add(sum(s, [](const turn::Stats&, const net::NetStats& n) {
+        return load(n.budget_waits_skipped);
+      }));
 
   const uint64_t open =
       sum(s, [](const turn::Stats&, const net::NetStats& n) { return load(n.relay_sockets); });

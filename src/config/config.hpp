@@ -73,6 +73,9 @@ struct Config {
   // How long a worker may hold packets to take several per wake-up (issue 7): after a wake-up
   // that found less than a full batch, it sleeps this long before it looks again. 0: never.
   Located<unsigned> latency_budget_us{kDefaultLatencyBudgetUs};
+  // Make that wait only when it costs less CPU per packet than sleeping until the next packet,
+  // as each worker measures (decision 0020). false: after every such wake-up.
+  Located<bool> latency_budget_when_cheaper{true};
   // After a turn that relayed something, how long a worker keeps looking for more without
   // sleeping (a wake-up from idle costs latency), at the CPU time it spends looking. 0: never.
   Located<unsigned> busy_poll_us{0};

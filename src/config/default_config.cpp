@@ -30,6 +30,9 @@ workers = 0            # 0: one worker per core
 # Microseconds a worker may hold packets to relay several per wake-up (less CPU per packet at
 # low rates, at most this much added latency); 0: wake up for every packet.
 latency_budget_us = 175
+# Hold them only where that costs less CPU per packet than waking up for each, as every
+# worker measures (at low rates, or where the host wakes a core cheaply, it does not).
+latency_budget_when_cheaper = true
 # Microseconds a worker keeps looking for packets, without sleeping, after relaying some: less
 # latency (no wake-up from idle), at the CPU time it spends looking; 0 (the default): sleep.
 busy_poll_us = 0

@@ -165,6 +165,8 @@ class Loader : public TomlReader {
                                           kDefaultLatencyBudgetUs))) {
         cfg_.latency_budget_us = {static_cast<unsigned>(*n), at(v)};
       }
+    } else if (k == "latency_budget_when_cheaper") {
+      if (auto b = get_bool(v, spec)) cfg_.latency_budget_when_cheaper = {*b, at(v)};
     } else if (k == "busy_poll_us") {
       if (auto n = get_int_in(v, spec, 0, kMaxBusyPollUs,
                               "write busy_poll_us = 0 (the default: sleep when nothing is "

@@ -178,6 +178,8 @@ std::vector<ConfigChange> diff_configs(const Config& a, const Config& b, bool tl
   d.value("edge.relay_ports", a.relay_ports, b.relay_ports, true);
   d.value("edge.workers", a.workers, b.workers, true);
   d.value("edge.latency_budget_us", a.latency_budget_us, b.latency_budget_us, true);
+  d.value("edge.latency_budget_when_cheaper", a.latency_budget_when_cheaper,
+          b.latency_budget_when_cheaper, true);
   d.value("edge.busy_poll_us", a.busy_poll_us, b.busy_poll_us, true);
   d.value("edge.realm", a.realm, b.realm, true);
   d.value("edge.software", a.software, b.software, true);
@@ -232,6 +234,7 @@ void keep_restart_only(const Config& a, Config& b) {
   b.relay_ports = a.relay_ports;
   b.workers = a.workers;
   b.latency_budget_us = a.latency_budget_us;
+  b.latency_budget_when_cheaper = a.latency_budget_when_cheaper;
   b.busy_poll_us = a.busy_poll_us;
   b.realm = a.realm;
   b.software = a.software;

@@ -12,6 +12,7 @@ const std::vector<TableSpec>& schema() {
         {"relay_ports", "relay_ports = \"50000-59999\""},
         {"workers", "workers = 0"},
         {"latency_budget_us", "latency_budget_us = 175"},
+        {"latency_budget_when_cheaper", "latency_budget_when_cheaper = true"},
         {"busy_poll_us", "busy_poll_us = 0"},
         {"software", "software = false"},
         {"fast_path", "fast_path = \"off\""},

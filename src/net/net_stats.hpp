@@ -25,6 +25,10 @@ struct alignas(64) NetStats {
   // after their timer (a parked vCPU or a busy core), and how long the waits last now (gauge, µs).
   std::atomic<uint64_t> budget_late_wakeups{0};
   std::atomic<uint64_t> budget_wait_us{0};
+  // edge.latency_budget_when_cheaper (decision 0020): turns that relayed less than a batch,
+  // followed by a budget's wait, or by a sleep until the next packet because that cost less.
+  std::atomic<uint64_t> budget_waits{0};
+  std::atomic<uint64_t> budget_waits_skipped{0};
 };
 
 // True for the errno of a datagram send that the kernel refused for lack of buffer space.

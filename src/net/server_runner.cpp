@@ -48,6 +48,7 @@ WorkerShared make_shared_state(const config::Config& cfg) {
   s.streams.idle_timeout = cfg.limits.idle_timeout.value;
   s.streams.max_message = cfg.limits.max_message_size.value;
   s.latency_budget = std::chrono::microseconds(cfg.latency_budget_us.value);
+  s.budget_when_cheaper = cfg.latency_budget_when_cheaper.value;
   s.busy_poll = std::chrono::microseconds(cfg.busy_poll_us.value);
   return s;
 }

@@ -30,6 +30,7 @@ Worker::Worker(unsigned index, const WorkerShared& shared)
       streams_(shared.streams),
       latency_budget_(shared.latency_budget),
       budget_window_(shared.latency_budget),
+      budget_when_cheaper_(shared.budget_when_cheaper),
       busy_poll_(shared.busy_poll),
       timer_(io_),
       relays_(io_, poller_, batch_, sendq_, *this, shared.relay_ports, shared.relay_v4,
@@ -77,10 +78,11 @@ std::vector<config::Listener> Worker::bind(const std::vector<config::Listener>& 
 // less than a full receive batch (the load is low), the next wait lasts the budget unless a full
 // batch arrives first (ReadyPoller::gather, decision 0012) so that the next turn finds several
 // waiting; under high load turns are full and it never waits longer than it must. A packet
-// waits at most about one budget longer than it would have. Without a budget, latency
-// first: while the worker keeps up (its receives take less than a full batch), each datagram
-// leaves as soon as it is relayed, before the next is handled; when it falls behind, the
-// first socket drained in a turn sends at once, before the others are read.
+// waits at most about one budget longer than it would have. That wait is made only where it
+// costs less CPU per packet than sleeping until the next packet (gather_next, decision 0020).
+// Without a budget, latency first: while the worker keeps up (its receives take less than a
+// full batch), each datagram leaves as soon as it is relayed, before the next is handled; when
+// it falls behind, the first socket drained in a turn sends at once, before the others are read.
 //
 // Busy polling (edge.busy_poll_us, off by default): after a turn that relayed something and is
 // not followed by a budget's wait, the worker looks again without sleeping for up to that long,
@@ -113,10 +115,47 @@ void Worker::run() {
     flush_sends();
     relays_.reap();
     const uint64_t handled = packets_handled_ - before;
-    gather = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
+    gather = gather_next(handled);
     busy = busy_poll_.count() > 0 && handled > 0 && !gather;
   }
   flush_sends();
+}
+
+namespace {
+
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+}  // namespace
+
+// Whether the next wait is a latency budget's, after a turn that handled `handled` packets.
+// Only after a turn that relayed less than a full batch; then, with latency_budget_when_cheaper,
+// only when BudgetChooser has found it cheaper per packet than sleeping until the next packet
+// (decision 0020). The turns that follow its choices are measured in CPU time of this thread
+// (one clock read per such turn: a system call, at most one per wake-up).
+bool Worker::gather_next(uint64_t handled) {
+  const bool small = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
+  bool gather = small;
+  if (budget_when_cheaper_) {
+    if (chose_ || small) {
+      const auto cpu = thread_cpu_time();
+      if (chose_) budget_chooser_.on_turn(chosen_, cpu - cpu_mark_, handled);
+      cpu_mark_ = cpu;
+    }
+    chose_ = small;
+    if (small) {
+      chosen_ = budget_chooser_.next();
+      gather = chosen_ == BudgetChooser::Wait::Gather;
+    }
+  }
+  if (small) {
+    (gather ? net_stats_.budget_waits : net_stats_.budget_waits_skipped)
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+  return gather;
 }
 
 // Looks (without sleeping) until a look hands over something or busy_poll_ has passed, then

@@ -17,6 +17,7 @@
 #include "auth/credentials.hpp"
 #include "auth/nonce.hpp"
 #include "config/config.hpp"
+#include "net/budget_chooser.hpp"
 #include "net/budget_window.hpp"
 #include "net/decision_ring.hpp"
 #include "net/fast_path.hpp"
@@ -48,6 +49,7 @@ struct WorkerShared {
   std::optional<IpAddress> relay_v6;
   StreamLimits streams;  // [limits] of TCP/TLS connections; the counts are shared by workers
   std::chrono::microseconds latency_budget{0};  // edge.latency_budget_us (Worker::run)
+  bool budget_when_cheaper = true;              // edge.latency_budget_when_cheaper
   std::chrono::microseconds busy_poll{0};       // edge.busy_poll_us (Worker::poll_then_wait)
   std::shared_ptr<FastPath> fast_path;          // edge.fast_path = "tc"; null when off
 };
@@ -121,6 +123,7 @@ class Worker final : public turn::Io, public PacketSink {
   void arm_timer();
   bool poll_then_wait(uint64_t handled_before);
   bool gather_for_budget();
+  bool gather_next(uint64_t handled);
   void log_budget_change(BudgetWindow::Change change, int64_t wait_us) const;
   void shutdown_sockets();
   void flush_sends();
@@ -141,6 +144,11 @@ class Worker final : public turn::Io, public PacketSink {
   SendQueue sendq_;  // before the sockets that queue on it
   std::chrono::microseconds latency_budget_;
   BudgetWindow budget_window_;  // how long a budget's wait lasts (decision 0019)
+  bool budget_when_cheaper_;
+  BudgetChooser budget_chooser_;  // whether it is made at all (decision 0020)
+  bool chose_ = false;            // this turn followed a choice of budget_chooser_ ...
+  BudgetChooser::Wait chosen_ = BudgetChooser::Wait::Gather;  // ... this one
+  std::chrono::nanoseconds cpu_mark_{};  // the thread's CPU time when the choice was made
   std::chrono::microseconds busy_poll_;
   uint64_t packets_handled_ = 0;  // datagrams and frames given to the server (run_with_budget)
   turn::Now now_{};

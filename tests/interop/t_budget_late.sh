@@ -20,6 +20,10 @@ listen = ["udp://$IP:$PORT"]
 relay_ips = ["$IP"]
 relay_ports = "52500-52599"
 workers = 1
+# Every turn below a batch is followed by a budget wait, whether it pays or not (decision
+# 0020): at this rate, beside a spinning task, the worker might otherwise choose to wait for
+# the next packet instead, and this test is about the budget's waits.
+latency_budget_when_cheaper = false
 [auth]
 secrets = ["$SECRET"]
 dev_credentials = false

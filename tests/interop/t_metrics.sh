@@ -133,6 +133,12 @@ late=$(metric avedge_budget_late_wakeups_total)
 [ -n "$wait_us" ] && [ "$wait_us" -ge 25 ] && [ "$wait_us" -le 175 ] && [ -n "$late" ] &&
   { [ "$wait_us" = 175 ] || [ "$late" -gt 0 ]; }
 report "avedge_budget_wait_us = $wait_us (the budget, 175, unless late wake-ups shortened it: $late)" $?
+# Whether a turn below a batch is followed by a budget wait is measured (decision 0020): until
+# both kinds are measured the workers take them in turn, so both counters move.
+waits=$(metric avedge_budget_waits_total)
+skipped=$(metric avedge_budget_waits_skipped_total)
+[ "${waits:-0}" -gt 0 ] && [ "${skipped:-0}" -gt 0 ]
+report "avedge_budget_waits_total = $waits and avedge_budget_waits_skipped_total = $skipped: both waits tried" $?
 
 json=$(curl -s --max-time 5 "$URL/metrics.json")
 jv=$("$PY" -c 'import json,sys

@@ -176,6 +176,17 @@ TEST(Loader, LatencyBudget) {
             "= 175 (the default) or 0 (wake at every packet)");
 }
 
+TEST(Loader, LatencyBudgetWhenCheaper) {
+  EXPECT_TRUE(load_string("[edge]\n", "a.toml").config.latency_budget_when_cheaper.value);
+  const LoadResult off = load_string("[edge]\nlatency_budget_when_cheaper = false\n", "a.toml");
+  ASSERT_TRUE(off.errors.empty());
+  EXPECT_FALSE(off.config.latency_budget_when_cheaper.value);
+  EXPECT_EQ(off.config.latency_budget_when_cheaper.where.line, 2U);
+  const LoadResult text = load_string("[edge]\nlatency_budget_when_cheaper = \"yes\"\n", "a.toml");
+  ASSERT_EQ(text.errors.size(), 1U);
+  EXPECT_EQ(text.errors[0].where.line, 2U);
+}
+
 TEST(Loader, BusyPoll) {
   EXPECT_EQ(load_string("[edge]\n", "a.toml").config.busy_poll_us.value, 0U);
   const LoadResult on =

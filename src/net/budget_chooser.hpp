@@ -1,0 +1,81 @@
+// Whether a latency budget's wait pays here and now (decision 0020). After a turn that relayed
+// less than a full batch the worker can wait the budget so that the next turn finds several
+// packets (a gather), or sleep until the next packet (a plain wait). A gather costs a sleep
+// ended by the worker's own timer; it saves the wake-ups from another core that the packets
+// arriving within it would each have cost. Which is cheaper depends on the host (on a guest
+// that halts at once a timer-ended sleep costs about twice a wake-up from another core, on
+// one that polls about six times, docs/PERFORMANCE.md) and on the rate: at 1k packets/s most
+// gathers end empty and cost a sleep for nothing, besides the latency.
+//
+// So the worker measures both: the CPU time of each turn that followed a choice, from the end
+// of the turn before to the end of its own, and the packets it relayed. Choices come in runs of
+// kRun of one kind: the cheaper per packet, and now and then the other, so that its cost stays
+// current as the rate changes. The first kSettle turns of a run are not
+// measured: the first sleep until the next packet after a run of gathers finds the packets that
+// arrived while the last gather's turn ran and costs no wake-up, which a run of them does not.
+// A gather must be cheaper by kGatherMargin to be chosen, since it costs latency. Pure: fed
+// the CPU time and packets of each turn.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace avedge::net {
+
+class BudgetChooser {
+ public:
+  enum class Wait : uint8_t { Gather, Plain };
+
+  // Choices come in runs of this many of one kind ...
+  static constexpr uint32_t kRun = 8;
+  // ... of which the first are not measured ...
+  static constexpr uint32_t kSettle = 2;
+  // ... and once in this many runs the other kind is tried: a sleep until the next packet
+  // while gathering pays, a gather (which holds packets up to the budget, and shows in the
+  // p99) less often while not. Until each kind has been measured kMinTurns times, runs
+  // alternate.
+  static constexpr uint32_t kExploreEvery = 64;
+  static constexpr uint32_t kExploreGatherEvery = 128;
+  static constexpr uint32_t kMinTurns = 8;
+  // Costs are averaged over about this many measured turns of each kind; a turn counts for at
+  // most kOutlier times the average (a vCPU descheduled within it, a long asio handler).
+  static constexpr double kTurnsAveraged = 32;
+  static constexpr double kOutlier = 4;
+  // A gather is chosen when it costs at most this fraction of a plain wait per packet.
+  static constexpr double kGatherMargin = 0.9;
+
+  // Which wait follows a turn that relayed less than a full batch.
+  Wait next();
+  // The turn that followed the last choice, a wait of kind `how`: its CPU time and the
+  // packets it relayed. Recorded unless it is one of the first of its run.
+  void on_turn(Wait how, std::chrono::nanoseconds cpu, uint64_t packets);
+  // A turn added to the averages as it is (on_turn without the runs).
+  void record(Wait how, std::chrono::nanoseconds cpu, uint64_t packets);
+
+  bool prefers_gather() const { return prefer_gather_; }
+  // CPU ns per packet of turns after each wait; negative while not measured (or, for a
+  // gather, while every one measured ended empty).
+  double cost_per_packet(Wait how) const;
+
+ private:
+  struct Average {
+    double cpu_ns = 0;
+    double packets = 0;
+    uint32_t turns = 0;
+    void add(double cpu, double pk);
+  };
+  const Average& of(Wait how) const { return how == Wait::Gather ? gather_ : plain_; }
+  Wait next_run_kind();
+  void choose();
+
+  Average gather_;
+  Average plain_;
+  uint32_t runs_ = 0;      // runs begun
+  uint32_t run_left_ = 0;  // choices left in the run under way
+  Wait run_kind_ = Wait::Plain;
+  uint32_t streak_ = 0;        // choices of run_kind_ in a row
+  bool measure_next_ = false;  // the turn after the last choice is measured
+  bool prefer_gather_ = true;  // until both are measured: the budget as configured
+};
+
+}  // namespace avedge::net
