@@ -12,7 +12,15 @@ void BudgetChooser::Average::add(double cpu, double pk) {
   packets += (pk - packets) * weight;
 }
 
-BudgetChooser::Wait BudgetChooser::next() {
+BudgetChooser::Wait BudgetChooser::next(double expected) {
+  if (expected >= kSurelyPays) {  // gathers without a choice, until the rate falls
+    if (run_kind_ != Wait::Gather) streak_ = 0;
+    run_kind_ = Wait::Gather;
+    run_left_ = 0;
+    ++streak_;
+    measure_next_ = streak_ > kSettle;
+    return Wait::Gather;
+  }
   if (run_left_ == 0) {
     const Wait kind = next_run_kind();
     streak_ = kind == run_kind_ ? streak_ : 0;

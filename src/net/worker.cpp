@@ -140,6 +140,7 @@ bool Worker::gather_next(uint64_t handled) {
   const bool small = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
   bool gather = small;
   if (budget_when_cheaper_) {
+    rate_packets_ += handled;
     if (chose_ || small) {
       const auto cpu = thread_cpu_time();
       if (chose_) budget_chooser_.on_turn(chosen_, cpu - cpu_mark_, handled);
@@ -147,7 +148,7 @@ bool Worker::gather_next(uint64_t handled) {
     }
     chose_ = small;
     if (small) {
-      chosen_ = budget_chooser_.next();
+      chosen_ = budget_chooser_.next(packets_per_wait());
       gather = chosen_ == BudgetChooser::Wait::Gather;
     }
   }
@@ -156,6 +157,23 @@ bool Worker::gather_next(uint64_t handled) {
         .fetch_add(1, std::memory_order_relaxed);
   }
   return gather;
+}
+
+// The packets a wait of the budget would find at the rate of the last kRateWindow or more (the
+// datagrams and frames handled, counted at the end of each turn). Of the budget, not of the
+// wait BudgetWindow has now: while it tries 25 µs waits (decision 0019) those would find few
+// packets, the worker would stop waiting, and the try would never end.
+double Worker::packets_per_wait() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto elapsed = now - rate_since_;
+  if (elapsed >= kRateWindow) {
+    const double seconds = std::chrono::duration<double>(elapsed).count();
+    const double wait = std::chrono::duration<double>(latency_budget_).count();
+    packets_per_wait_ = static_cast<double>(rate_packets_) / seconds * wait;
+    rate_packets_ = 0;
+    rate_since_ = now;
+  }
+  return packets_per_wait_;
 }
 
 // Looks (without sleeping) until a look hands over something or busy_poll_ has passed, then

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -124,6 +125,7 @@ class Worker final : public turn::Io, public PacketSink {
   bool poll_then_wait(uint64_t handled_before);
   bool gather_for_budget();
   bool gather_next(uint64_t handled);
+  double packets_per_wait();
   void log_budget_change(BudgetWindow::Change change, int64_t wait_us) const;
   void shutdown_sockets();
   void flush_sends();
@@ -149,6 +151,10 @@ class Worker final : public turn::Io, public PacketSink {
   bool chose_ = false;            // this turn followed a choice of budget_chooser_ ...
   BudgetChooser::Wait chosen_ = BudgetChooser::Wait::Gather;  // ... this one
   std::chrono::nanoseconds cpu_mark_{};  // the thread's CPU time when the choice was made
+  static constexpr std::chrono::milliseconds kRateWindow{20};
+  uint64_t rate_packets_ = 0;  // handled since rate_since_
+  std::chrono::steady_clock::time_point rate_since_{};
+  double packets_per_wait_ = 0;  // at the rate measured last (packets_per_wait)
   std::chrono::microseconds busy_poll_;
   uint64_t packets_handled_ = 0;  // datagrams and frames given to the server (run_with_budget)
   turn::Now now_{};

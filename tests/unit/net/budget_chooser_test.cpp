@@ -28,6 +28,9 @@ struct Load {
   double budget_us = 175;
   double per_packet = 2;
   double found_after_gather = 3;
+  // What the worker's rate says a wait would find; below kSurelyPays the choice is measured,
+  // which is what most tests here are about.
+  double expected = 0;
 
   struct Turn {
     double cpu_us;
@@ -45,7 +48,7 @@ struct Load {
   int run(BudgetChooser& c, int choices) {
     int gathers = 0;
     for (int i = 0; i < choices; ++i) {
-      const Wait how = c.next();
+      const Wait how = c.next(expected);
       gathers += how == Wait::Gather ? 1 : 0;
       const Turn t = turn(how, last);
       c.on_turn(how, nanoseconds(static_cast<int64_t>(t.cpu_us * 1000)),
@@ -66,9 +69,9 @@ TEST(BudgetChooser, GathersUntilMeasuredAndTriesBothInRunsMeanwhile) {
   EXPECT_TRUE(c.prefers_gather());
   EXPECT_LT(c.cost_per_packet(Wait::Gather), 0);
   EXPECT_LT(c.cost_per_packet(Wait::Plain), 0);
-  for (int i = 0; i < kRun; ++i) EXPECT_EQ(c.next(), Wait::Gather);
-  for (int i = 0; i < kRun; ++i) EXPECT_EQ(c.next(), Wait::Plain);
-  EXPECT_EQ(c.next(), Wait::Gather);
+  for (int i = 0; i < kRun; ++i) EXPECT_EQ(c.next(0), Wait::Gather);
+  for (int i = 0; i < kRun; ++i) EXPECT_EQ(c.next(0), Wait::Plain);
+  EXPECT_EQ(c.next(0), Wait::Gather);
 }
 
 TEST(BudgetChooser, GathersAt20kPerSecondWhereWakeUpsAreDear) {
@@ -130,6 +133,22 @@ TEST(BudgetChooser, FollowsTheRateBothWays) {
   // Back to a low rate: the gathers it makes end empty, and it stops within two runs.
   low.run(c, 2 * kRun);
   EXPECT_FALSE(c.prefers_gather());
+}
+
+TEST(BudgetChooser, AWaitExpectedToFindTwoPacketsIsMadeWithoutAChoice) {
+  BudgetChooser c;
+  // Where a wake-up from another core is cheap the sleep wins at 20k/s when measured ...
+  Load load{kPollTimer, kPollRemote, 20000};
+  load.run(c, 4 * kRun);
+  ASSERT_FALSE(c.prefers_gather());
+  // ... but a wait expected to find 3.5 packets is made all the same, none explored.
+  load.expected = 3.5;
+  EXPECT_EQ(load.run(c, kGatherCycle), kGatherCycle);
+  // Its turns are measured past the first kSettle: (13 + 3 × 2) / 3 µs per packet.
+  EXPECT_NEAR(c.cost_per_packet(Wait::Gather), 19000.0 / 3, 1);
+  // When the rate falls the choice is measured again, and the sleep wins.
+  load.expected = 1.5;
+  EXPECT_LT(load.run(c, kGatherCycle), kGatherCycle / 16);
 }
 
 TEST(BudgetChooser, AGatherMustSaveMoreThanItsMargin) {
