@@ -44,10 +44,10 @@ BudgetChooser::Wait BudgetChooser::next_run_kind() {
   return runs_ % every == every - 1 ? other : preferred;
 }
 
-void BudgetChooser::on_turn(Wait how, std::chrono::nanoseconds cpu, uint64_t packets) {
+void BudgetChooser::on_turn(std::chrono::nanoseconds cpu, uint64_t packets) {
   if (!measure_next_) return;
   measure_next_ = false;
-  record(how, cpu, packets);
+  record(run_kind_, cpu, packets);
 }
 
 void BudgetChooser::record(Wait how, std::chrono::nanoseconds cpu, uint64_t packets) {

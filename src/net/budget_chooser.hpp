@@ -57,9 +57,11 @@ class BudgetChooser {
   // Which wait follows a turn that relayed less than a full batch, when a wait of the budget
   // would find `expected` packets at the present rate.
   Wait next(double expected);
-  // The turn that followed the last choice, a wait of kind `how`: its CPU time and the
-  // packets it relayed. Recorded unless it is one of the first of its run.
-  void on_turn(Wait how, std::chrono::nanoseconds cpu, uint64_t packets);
+  // Whether the turn after the last choice is measured (not one of the first kSettle after a
+  // change of kind): then the caller reads its CPU time and hands it to on_turn.
+  bool measures_next_turn() const { return measure_next_; }
+  // That turn, after a wait of the kind last chosen: its CPU time and the packets it relayed.
+  void on_turn(std::chrono::nanoseconds cpu, uint64_t packets);
   // A turn added to the averages as it is (on_turn without the runs).
   void record(Wait how, std::chrono::nanoseconds cpu, uint64_t packets);
 
@@ -81,12 +83,12 @@ class BudgetChooser {
 
   Average gather_;
   Average plain_;
-  uint32_t runs_ = 0;      // runs begun
-  uint32_t run_left_ = 0;  // choices left in the run under way
-  Wait run_kind_ = Wait::Plain;
-  uint32_t streak_ = 0;        // choices of run_kind_ in a row
-  bool measure_next_ = false;  // the turn after the last choice is measured
-  bool prefer_gather_ = true;  // until both are measured: the budget as configured
+  uint32_t runs_ = 0;            // runs begun
+  uint32_t run_left_ = 0;        // choices left in the run under way
+  Wait run_kind_ = Wait::Plain;  // also the kind last chosen
+  uint32_t streak_ = 0;          // choices of run_kind_ in a row
+  bool measure_next_ = false;    // the turn after the last choice is measured
+  bool prefer_gather_ = true;    // until both are measured: the budget as configured
 };
 
 }  // namespace avedge::net

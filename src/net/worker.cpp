@@ -134,22 +134,22 @@ std::chrono::nanoseconds thread_cpu_time() {
 // Whether the next wait is a latency budget's, after a turn that handled `handled` packets.
 // Only after a turn that relayed less than a full batch; then, with latency_budget_when_cheaper,
 // only when BudgetChooser has found it cheaper per packet than sleeping until the next packet
-// (decision 0020). The turns that follow its choices are measured in CPU time of this thread
-// (one clock read per such turn: a system call, at most one per wake-up).
+// (decision 0020). The turns it asks for are measured in CPU time of this thread (one clock
+// read at the end of each, shared with the start of the next: a system call, at most one per
+// wake-up).
 bool Worker::gather_next(uint64_t handled) {
   const bool small = latency_budget_.count() > 0 && handled > 0 && handled < RecvBatch::kCount;
   bool gather = small;
   if (budget_when_cheaper_) {
     rate_packets_ += handled;
-    if (chose_ || small) {
-      const auto cpu = thread_cpu_time();
-      if (chose_) budget_chooser_.on_turn(chosen_, cpu - cpu_mark_, handled);
-      cpu_mark_ = cpu;
+    std::optional<std::chrono::nanoseconds> cpu;  // read once, for this turn and the next
+    if (budget_chooser_.measures_next_turn()) {
+      cpu = thread_cpu_time();
+      budget_chooser_.on_turn(*cpu - cpu_mark_, handled);
     }
-    chose_ = small;
     if (small) {
-      chosen_ = budget_chooser_.next(packets_per_wait());
-      gather = chosen_ == BudgetChooser::Wait::Gather;
+      gather = budget_chooser_.next(packets_per_wait()) == BudgetChooser::Wait::Gather;
+      if (budget_chooser_.measures_next_turn()) cpu_mark_ = cpu ? *cpu : thread_cpu_time();
     }
   }
   if (small) {

@@ -147,10 +147,8 @@ class Worker final : public turn::Io, public PacketSink {
   std::chrono::microseconds latency_budget_;
   BudgetWindow budget_window_;  // how long a budget's wait lasts (decision 0019)
   bool budget_when_cheaper_;
-  BudgetChooser budget_chooser_;  // whether it is made at all (decision 0020)
-  bool chose_ = false;            // this turn followed a choice of budget_chooser_ ...
-  BudgetChooser::Wait chosen_ = BudgetChooser::Wait::Gather;  // ... this one
-  std::chrono::nanoseconds cpu_mark_{};  // the thread's CPU time when the choice was made
+  BudgetChooser budget_chooser_;         // whether it is made at all (decision 0020)
+  std::chrono::nanoseconds cpu_mark_{};  // the thread's CPU time when a measured turn began
   static constexpr std::chrono::milliseconds kRateWindow{20};
   uint64_t rate_packets_ = 0;  // handled since rate_since_
   std::chrono::steady_clock::time_point rate_since_{};

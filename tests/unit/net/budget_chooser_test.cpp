@@ -51,7 +51,7 @@ struct Load {
       const Wait how = c.next(expected);
       gathers += how == Wait::Gather ? 1 : 0;
       const Turn t = turn(how, last);
-      c.on_turn(how, nanoseconds(static_cast<int64_t>(t.cpu_us * 1000)),
+      c.on_turn(nanoseconds(static_cast<int64_t>(t.cpu_us * 1000)),
                 static_cast<uint64_t>(t.packets));
       last = how;
     }
