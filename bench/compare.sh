@@ -33,6 +33,9 @@ BIN=$BUILD/avedge
 FWD=$BUILD/udp_forwarder
 FAN=$BUILD/fanout_forwarder
 FAN_BASE=10000  # the fanout forwarder's relay ports: 10000-10099, one per allocation
+# avedge's default latency budget: the fanout forwarder's rows marked 'budget' wait as long
+# (the floor of avedge's CPU per packet at a low rate, with nothing but the kernel's work).
+BUDGET_US=$(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp")
 # What a wake-up costs here, on the server's and the generator's cores: at 20k/s it is most of
 # every server's CPU per packet, and it differs between hosts (docs/PERFORMANCE.md).
 WAKE_COSTS=$("$BUILD/wake_cost" 150 3000 0 1 2>/dev/null | awk '
@@ -139,7 +142,7 @@ start_server() { # name [avedge config file]
     avedge) taskset -c 0 "$BIN" serve -c "$OUT/${2:-avedge.toml}" >>"$OUT/avedge.log" 2>&1 & ;;
     coturn) taskset -c 0 turnserver -c "$OUT/turnserver.conf" >"$OUT/coturn.log" 2>&1 & ;;
     forwarder) taskset -c 0 "$FWD" "$HOST:$PORT" "$HOST:$PEER_PORT" >"$OUT/forwarder.log" 2>&1 & ;;
-    fanout) taskset -c 0 "$FAN" "$HOST:$PORT" "$HOST:$PEER_PORT" 100 "$FAN_BASE" >"$OUT/fanout.log" 2>&1 & ;;
+    fanout) taskset -c 0 "$FAN" "$HOST:$PORT" "$HOST:$PEER_PORT" 100 "$FAN_BASE" ${2:+"$2"} >>"$OUT/fanout.log" 2>&1 & ;;
   esac
   SERVER_PID=$!
   for _ in $(seq 1 100); do
@@ -302,6 +305,11 @@ for rep in $(seq 1 "$REPS"); do
                 stop_server
               fi
             fi
+            if [ "$server" = fanout ]; then
+              start_server fanout "$BUDGET_US"
+              fixed_rate fanout "$rate" "$rep" _bud
+              stop_server
+            fi
           done
         done ;;
       fastpath)
@@ -364,7 +372,7 @@ done
   echo "idle: $IDLE_STATE"
   # Decision 0019: a worker whose budget waits the host ends late says so in the log (level warn).
   echo "avedge late-wake-up warnings (decision 0019): $(grep -c 'latency budget waits end late' "$OUT/avedge.log" 2>/dev/null || true)"
-  echo "avedge latency budget: $(sed -n 's/.*kDefaultLatencyBudgetUs = \([0-9]*\).*/\1/p' "$ROOT/src/config/config.hpp") µs (default) and 0 (rows marked 'budget 0'); busy_poll_us 200 in the rows marked 'busy poll'"
+  echo "avedge latency budget: $BUDGET_US µs (default) and 0 (rows marked 'budget 0'); busy_poll_us 200 in the rows marked 'busy poll'; the fanout forwarder's rows marked 'budget' wait $BUDGET_US µs after a turn of less than a batch"
   echo
   /usr/bin/python3 "$ROOT/bench/summarize.py" "$RESULTS"
 } | tee "$OUT/table.md"

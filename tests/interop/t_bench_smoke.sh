@@ -65,7 +65,8 @@ for mode in blocking epoll spin multishot; do
 done
 
 # The fanout forwarder (one relay socket per session, as TURN has): session i's relay port is
-# the base + i, which the generator is told with --raw-relay-base.
+# the base + i, which the generator is told with --raw-relay-base. Also with a latency budget
+# (the floor make bench compares avedge's budget rows with): it sleeps, and loses nothing.
 FAN=$(dirname "$AVEDGE_BIN")/fanout_forwarder
 FAN_BASE=""
 for _ in $(seq 1 50); do
@@ -73,18 +74,21 @@ for _ in $(seq 1 50); do
   for i in $(seq 0 9); do port_free $((b + i)) || { free=0; break; }; done
   [ $free = 1 ] && { FAN_BASE=$b; break; }
 done
-start_bg 60 "$RUN_DIR/fanout.log" "$FAN" "127.0.0.1:$FWD_PORT" "127.0.0.1:$PEER_PORT" 10 "${FAN_BASE:-24000}"
-FAN_PID=$LAST_PID
-wait_listen udp "$FWD_PORT" 127.0.0.1 || true
-timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 127.0.0.1 \
-  --peer-port "$PEER_PORT" --raw-relay-base "${FAN_BASE:-24000}" -n 10 --rate 500 --both \
-  --duration 2 --json >"$RUN_DIR/fanout.json" 2>&1
-[ "$(json_field fanout sent)" -ge 1800 ] 2>/dev/null &&
-  [ "$(json_field fanout received)" = "$(json_field fanout sent)" ] &&
-  grep -q "ready (10 relay sockets" "$RUN_DIR/fanout.log"
-ok=$?
-report "bench --raw through bench/fanout_forwarder (10 relay sockets) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $ok
-stop_pid "$FAN_PID"
+for budget in 0 175; do
+  start_bg 60 "$RUN_DIR/fanout-$budget.log" "$FAN" "127.0.0.1:$FWD_PORT" "127.0.0.1:$PEER_PORT" 10 \
+    "${FAN_BASE:-24000}" "$budget"
+  FAN_PID=$LAST_PID
+  wait_listen udp "$FWD_PORT" 127.0.0.1 || true
+  timeout 30 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$FWD_PORT" --peer-ip 127.0.0.1 \
+    --peer-port "$PEER_PORT" --raw-relay-base "${FAN_BASE:-24000}" -n 10 --rate 500 --both \
+    --duration 2 --json >"$RUN_DIR/fanout.json" 2>&1
+  [ "$(json_field fanout sent)" -ge 1800 ] 2>/dev/null &&
+    [ "$(json_field fanout received)" = "$(json_field fanout sent)" ] &&
+    grep -q "ready (10 relay sockets, .*, budget $budget us)" "$RUN_DIR/fanout-$budget.log"
+  ok=$?
+  report "bench --raw through bench/fanout_forwarder (10 relay sockets, budget $budget µs) both ways, nothing lost: $(cat "$RUN_DIR/fanout.json")" $ok
+  stop_pid "$FAN_PID"
+done
 
 # bench/wake_cost (the host's wake-up costs that compare.sh records with each run): six figures,
 # a sleep ended by a timer (armed each time, or periodic) dearer than a system call.
