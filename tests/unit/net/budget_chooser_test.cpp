@@ -104,7 +104,8 @@ TEST(BudgetChooser, SleepsUntilThePacketAtLowRates) {
   load.run(c, 4 * kRun);
   EXPECT_FALSE(c.prefers_gather());
   EXPECT_LT(c.cost_per_packet(Wait::Gather), 0) << "no packet ever found by a gather";
-  EXPECT_EQ(load.run(c, 4 * kGatherCycle), 4 * kRun) << "a run of gathers once in 128";
+  EXPECT_EQ(load.run(c, 4 * kGatherCycle), 4 * kRun)
+      << "a run of gathers once in kExploreGatherEvery";
 }
 
 TEST(BudgetChooser, SleepsUntilThePacketWhereWakeUpsFromAnotherCoreAreCheap) {
@@ -127,7 +128,8 @@ TEST(BudgetChooser, FollowsTheRateBothWays) {
   low.run(c, kGatherCycle);
   ASSERT_FALSE(c.prefers_gather());
   // Only the exploring runs see the new rate, and the empty gathers averaged before must wear
-  // off: within seven of them (at 20k/s about 7000 choices, a second and a half).
+  // off: within seven of them (7 × 4096 choices; below the rate of kSurelyPays, where this
+  // choice is measured, a few seconds).
   high.run(c, 7 * kGatherCycle);
   EXPECT_TRUE(c.prefers_gather());
   // Back to a low rate: the gathers it makes end empty, and it stops within two runs.
