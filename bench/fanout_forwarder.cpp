@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fanout_forwarder: SESSIONS, RELAY_BASE_PORT or BUDGET_US out of range\n");
     return 2;
   }
-  const timespec budget{0, budget_us * 1000};
+  const timespec budget{budget_us / 1000000, (budget_us % 1000000) * 1000};  // tv_nsec < 1 s
   // Wake up on time, as avedge's worker does: the default timer slack (50 µs) would stretch
   // every sleep.
   if (budget_us > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
