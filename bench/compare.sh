@@ -9,7 +9,9 @@
 # BENCH_FIXED_SECONDS (3), BENCH_HOLD (10000 allocations),
 # BENCH_SERVERS ("avedge coturn forwarder fanout"),
 # BENCH_WORKLOADS ("maxpps fixed setup hold fastpath"; also "spin": the fixed rates with a
-# generator that polls instead of sleeping), BENCH_OUT (directory for the raw results),
+# generator that polls instead of sleeping; "floor": avedge and the fanout forwarder at 20k/s
+# waiting each budget of BENCH_FLOOR_WAITS, "150 175 200 225 250" µs, with coturn and the bare
+# forwarder in the same rounds), BENCH_OUT (directory for the raw results),
 # BENCH_BUILD_DIR (use the binaries there instead of building build/ in Release).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +27,7 @@ FIXED=${BENCH_FIXED_SECONDS:-3}
 HOLD=${BENCH_HOLD:-10000}
 SERVERS=${BENCH_SERVERS:-avedge coturn forwarder fanout}
 WORKLOADS=${BENCH_WORKLOADS:-maxpps fixed setup hold fastpath}
+FLOOR_WAITS=${BENCH_FLOOR_WAITS:-150 175 200 225 250}
 OUT=${BENCH_OUT:-$ROOT/build/bench-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -256,6 +259,7 @@ write_avedge_config avedge-b0.toml 1 0
 write_avedge_config avedge-b0bp.toml 1 0 "" 200
 write_avedge_config avedge-w2.toml 2
 write_avedge_config avedge-fp.toml 1 "" tc
+for wait_us in $FLOOR_WAITS; do write_avedge_config "avedge-fl$wait_us.toml" 1 "$wait_us"; done
 write_coturn_config
 log "results in $OUT"
 # Servers back to back on each workload: this guest's speed drifts by up to 50% over minutes
@@ -353,6 +357,29 @@ for rep in $(seq 1 "$REPS"); do
           done
         done
         GEN_EXTRA=() ;;
+      floor)
+        # Which budgets meet the pair of 20k/s targets (CPU ≤ ½ coturn, p99 ≤ the forwarder's
+        # + 250 µs), for avedge and for the floor (the fanout forwarder: the kernel's work of a
+        # TURN relay and nothing else), round by round: coturn and the bare forwarder once,
+        # avedge and the floor at each wait (summarize.py, "budgets against the 20k/s pair").
+        for server in $ORDER; do
+          case $server in
+            avedge | fanout)
+              for wait_us in $FLOOR_WAITS; do
+                if [ "$server" = avedge ]; then
+                  start_server avedge "avedge-fl$wait_us.toml"
+                else
+                  start_server fanout "$wait_us"
+                fi
+                fixed_rate "$server" 20000 "$rep" "_fl$wait_us"
+                stop_server
+              done ;;
+            *)
+              start_server "$server"
+              fixed_rate "$server" 20000 "$rep" _fl
+              stop_server ;;
+          esac
+        done ;;
       setup | hold)
         for server in $ORDER; do
           [ "$server" = avedge ] || [ "$server" = coturn ] || continue

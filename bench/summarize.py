@@ -214,6 +214,41 @@ def targets(med, by_rep=None):
     return out
 
 
+def budget_sweep(by_rep):
+    """The `floor` workload of compare.sh: at 20k/s, coturn and the bare forwarder once a round,
+    and avedge and the fanout forwarder (the floor: nothing but the kernel's work of a TURN
+    relay) each waiting several budgets in the same round. Round by round, at each wait: CPU per
+    packet against coturn's (target ≤ ½) and p99 against the bare forwarder's (allowance
+    + 250 µs), and in how many rounds both hold. Where even the floor meets both only in some
+    rounds at every wait, the pair of targets is at the kernel's limit on this host."""
+    coturn_cpu = by_rep.get(("cpu_us_20000_fl", "coturn"), {})
+    fwd_p99 = by_rep.get(("p99_us_20000_fl", "forwarder"), {})
+    waits = sorted({int(w[len("cpu_us_20000_fl"):]) for w, _ in by_rep
+                    if w.startswith("cpu_us_20000_fl") and w != "cpu_us_20000_fl"})
+    if not waits or not coturn_cpu or not fwd_p99:
+        return []
+    out = ["| at 20k/s, waiting | CPU µs per packet | : coturn, by round | p99 µs "
+           "| p99 − forwarder's, by round | rounds meeting both |",
+           "|---|---|---|---|---|---|"]
+    for w in waits:
+        for server, label in (("avedge", "avedge"), ("fanout", "fanout forwarder (the floor)")):
+            cpu = by_rep.get((f"cpu_us_20000_fl{w}", server), {})
+            p99 = by_rep.get((f"p99_us_20000_fl{w}", server), {})
+            rounds = sorted(set(cpu) & set(p99) & set(coturn_cpu) & set(fwd_p99))
+            rounds = [r for r in rounds if coturn_cpu[r]]
+            if not rounds:
+                continue
+            both = sum(1 for r in rounds
+                       if cpu[r] <= 0.5 * coturn_cpu[r] and p99[r] <= fwd_p99[r] + 250)
+            out.append(
+                f"| {w} µs: {label} | {fmt(statistics.median(cpu[r] for r in rounds))} "
+                f"| {', '.join(f'{cpu[r] / coturn_cpu[r]:.2f}' for r in rounds)} "
+                f"| {fmt(statistics.median(p99[r] for r in rounds))} "
+                f"| {', '.join(f'{p99[r] - fwd_p99[r]:+.0f}' for r in rounds)} "
+                f"| {both} of {len(rounds)} |")
+    return out
+
+
 def main(path):
     med, by_rep = load(path)
 
@@ -223,12 +258,12 @@ def main(path):
             return "–"
         return f"{x / y:.2f}×"
 
-    print("| workload | avedge | coturn | bare forwarder | fanout forwarder | avedge : coturn "
-          "| avedge : forwarder | avedge : fanout |")
-    print("|---|---|---|---|---|---|---|---|")
-    for w, label, base in ROWS:
-        if not any(k[0] == w for k in med):
-            continue
+    shown = [(w, label, base) for w, label, base in ROWS if any(k[0] == w for k in med)]
+    if shown:  # none when only the `floor` workload ran
+        print("| workload | avedge | coturn | bare forwarder | fanout forwarder | avedge : coturn "
+              "| avedge : forwarder | avedge : fanout |")
+        print("|---|---|---|---|---|---|---|---|")
+    for w, label, base in shown:
         bw = base or w
         print(f"| {label} | {fmt(med.get((w, 'avedge')))} | {fmt(med.get((bw, 'coturn')))} "
               f"| {fmt(med.get((bw, 'forwarder')))} | {fmt(med.get((bw, 'fanout')))} "
@@ -244,6 +279,13 @@ def main(path):
             verdict = "met" if ok else "**not met**"
             fan = f"{fanout[0]} | {'met' if fanout[1] else 'not met'}" if fanout else "– | –"
             print(f"| {name} | {measured} | {verdict} | {fan} | {reps} |")
+    sweep = budget_sweep(by_rep)
+    if sweep:
+        print()
+        print("Budgets against the 20k/s pair (CPU ≤ ½ coturn and p99 ≤ the forwarder's + 250 µs,"
+              " each round against its own coturn and forwarder):")
+        print()
+        print("\n".join(sweep))
 
 
 if __name__ == "__main__":
