@@ -21,12 +21,13 @@ std::string format_result_json(const BenchResult& r, const BenchOptions& o) {
   }
   return fmt::format(
       "{{\"mode\":\"{}\",\"allocations\":{},\"ready\":{},\"failed\":{},\"first_error\":\"{}\","
-      "\"setup_seconds\":{:.6f},\"setup_rate\":{:.1f},\"transport\":\"udp\",\"data\":\"{}\","
+      "\"setup_seconds\":{:.6f},\"setup_rate\":{:.1f},\"transport\":\"{}\",\"data\":\"{}\","
       "\"directions\":{},\"payload\":{},\"rate\":{},\"duration\":{:.3f},\"sent\":{},"
       "\"received\":{},\"loss\":{:.6f},\"received_pps\":{:.1f},\"p50_us\":{:.1f},"
       "\"p99_us\":{:.1f},\"p999_us\":{:.1f},\"max_us\":{:.1f},\"generator_cpu\":{:.3f},"
       "\"deallocated\":{}}}\n",
       to_string(r.mode), r.allocations, r.ready, r.failed, error, r.setup_seconds, r.setup_rate(),
+      to_string(o.transport),
       o.raw            ? "raw"
       : o.channel_data ? "channel"
                        : "send",
@@ -41,13 +42,13 @@ std::string format_result_human(const BenchResult& r, const BenchOptions& o) {
   if (r.mode == Mode::Throughput && r.traffic_seconds > 0) {
     out += fmt::format(
         "traffic: {} sent, {} received ({:.3f}% loss) in {:.2f} s, {:.0f} packets/s relayed, "
-        "{} B {} {}\n",
+        "{} B {} {} over {}\n",
         r.sent, r.received, r.loss() * 100, r.traffic_seconds,
         static_cast<double>(r.received) / r.traffic_seconds, o.payload,
         o.raw            ? "raw UDP"
         : o.channel_data ? "ChannelData"
                          : "Send/Data",
-        o.both_directions ? "both ways" : "to peer");
+        o.both_directions ? "both ways" : "to peer", to_string(o.transport));
     out += fmt::format("latency: p50 {:.1f} µs, p99 {:.1f} µs, p99.9 {:.1f} µs, max {:.1f} µs\n",
                        us(r.p50_ns), us(r.p99_ns), us(r.p999_ns), us(r.max_ns));
     out += fmt::format("generator CPU: {:.0f}% of one core\n", r.generator_cpu * 100);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,7 +40,9 @@ constexpr uint32_t kStampMagic = 0x41564231;  // "AVB1"
 constexpr size_t kStampSize = 24;             // seq u64, send time u64, session u32, magic u32
 constexpr uint16_t kFirstChannel = 0x4000;    // RFC 8656 §12
 constexpr int kBufferBytes = 8 << 20;
-constexpr size_t kGsoBytes = 65000;  // one UDP_SEGMENT send stays under 64 KiB
+constexpr size_t kGsoBytes = 65000;           // one UDP_SEGMENT send stays under 64 KiB
+constexpr int kConnectTimeoutMs = 3000;       // TCP connect and TLS handshake, per connection
+constexpr unsigned kStreamReadsPerTurn = 16;  // reads of one connection before the next one's
 
 uint64_t now_ns() {
   timespec ts{};
@@ -120,6 +123,8 @@ struct Session {
   sockaddr_storage relay_sa{};
   socklen_t relay_len = 0;
   Template to_peer;
+  std::unique_ptr<probe::Stream> stream;  // TCP or TLS; `fd` is its socket
+  std::vector<uint8_t> in;                // bytes of a frame not yet complete
 };
 
 class Generator {
@@ -127,7 +132,7 @@ class Generator {
   explicit Generator(const BenchOptions& o) : o_(o) {}
   ~Generator() {
     for (auto& s : sessions_) {
-      if (s.fd >= 0) close(s.fd);
+      if (s.fd >= 0 && !s.stream) close(s.fd);  // a stream closes its own
     }
     if (peer_fd_ >= 0) close(peer_fd_);
     if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -187,10 +192,28 @@ class Generator {
       }
       const uint16_t channel = o_.channel_data ? static_cast<uint16_t>(kFirstChannel) : 0;
       sessions_.push_back(Session{-1, TurnHandshake(user, pass, peer_, channel)});
-      sessions_.back().fd = open_udp(Endpoint{o_.client_ip, 0}, &o_.server);
-      if (o_.both_directions) size_buffers(sessions_.back().fd, 1 << 20);
-      watch(sessions_.back().fd, i);
+      Session& s = sessions_.back();
+      if (o_.transport == Transport::Udp) {
+        s.fd = open_udp(Endpoint{o_.client_ip, 0}, &o_.server);
+        if (o_.both_directions) size_buffers(s.fd, 1 << 20);
+      } else {
+        open_stream(s, i);
+      }
+      watch(s.fd, i);
     }
+  }
+
+  // RFC 8656 §3.1: TURN over TCP, or TLS over TCP; one connection per allocation.
+  void open_stream(Session& s, uint32_t index) const {
+    std::string error;
+    s.stream = probe::Stream::connect(o_.server, std::optional<IpAddress>(o_.client_ip),
+                                      o_.transport == Transport::Tls ? &o_.tls : nullptr,
+                                      kConnectTimeoutMs, error);
+    if (!s.stream) {
+      throw std::runtime_error(fmt::format("{} connection {} to {}: {}", to_string(o_.transport),
+                                           index, o_.server.to_string(), error));
+    }
+    s.fd = s.stream->fd();
   }
 
   void watch(int fd, uint32_t tag) const {
@@ -207,6 +230,10 @@ class Generator {
     const uint64_t now = now_ns();
     s.sent_ns = now;
     if (first) s.first_sent_ns = now;
+    if (s.stream) {
+      (void)s.stream->write_all(req);
+      return;
+    }
     (void)::send(s.fd, req.data(), req.size(), 0);
   }
 
@@ -255,7 +282,12 @@ class Generator {
         drain(peer_fd_, [&](std::span<const uint8_t> b, const sockaddr_storage&) { count(b); });
       } else {
         Session& s = sessions_[tag];
-        drain(s.fd, [&](std::span<const uint8_t> b, const sockaddr_storage&) { on_client(s, b); });
+        if (s.stream) {
+          read_stream(s);
+        } else {
+          drain(s.fd,
+                [&](std::span<const uint8_t> b, const sockaddr_storage&) { on_client(s, b); });
+        }
       }
     }
   }
@@ -279,6 +311,40 @@ class Generator {
       }
       if (static_cast<unsigned>(n) < kRecvBatch) return;
     }
+  }
+
+  // What a connection has: whole frames go to on_client (RFC 8656 §12.5: STUN messages and
+  // ChannelData padded to 4 bytes), a partial one waits in s.in. A closed connection (or
+  // bytes that are no frame) ends the session's handshake and leaves the epoll set.
+  void read_stream(Session& s) {
+    for (unsigned reads = 0; reads < kStreamReadsPerTurn; ++reads) {
+      const long n = s.stream->read_some(rx_buf_[0], 0);
+      if (n < 0) return;  // nothing more now
+      if (n == 0) {
+        close_stream(s, "connection closed by the server");
+        return;
+      }
+      s.in.insert(s.in.end(), rx_buf_[0].begin(), rx_buf_[0].begin() + n);
+      size_t used = 0;
+      for (;;) {
+        const auto rest = std::span<const uint8_t>(s.in).subspan(used);
+        const wire::Frame f = wire::next_frame(rest);
+        if (f.status == wire::FrameStatus::NeedMore) break;
+        if (f.status == wire::FrameStatus::Invalid) {
+          close_stream(s, "the server sent bytes that are no STUN or ChannelData frame");
+          return;
+        }
+        on_client(s, rest.first(f.size));
+        used += f.size;
+      }
+      s.in.erase(s.in.begin(), s.in.begin() + static_cast<std::ptrdiff_t>(used));
+    }
+  }
+
+  void close_stream(Session& s, const char* why) {
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s.fd, nullptr);
+    s.in.clear();
+    if (s.hs.waiting()) s.hs.give_up(why);
   }
 
   void on_client(Session& s, std::span<const uint8_t> b) {
@@ -327,8 +393,10 @@ class Generator {
       t.bytes = payload;
       t.payload_at = 0;
     } else if (o_.channel_data) {
-      t.bytes.resize(4 + payload.size());
-      wire::encode_channel_data(t.bytes, kFirstChannel, payload, false);  // UDP: no padding
+      // RFC 8656 §12.5: over TCP and TLS padded to a multiple of 4; over UDP not.
+      const bool pad = o_.transport != Transport::Udp;
+      t.bytes.resize(4 + (pad ? (payload.size() + 3) & ~size_t{3} : payload.size()));
+      wire::encode_channel_data(t.bytes, kFirstChannel, payload, pad);
       t.payload_at = 4;
     } else {
       t.bytes.resize(64 + payload.size() + 4);
@@ -366,6 +434,9 @@ class Generator {
       std::memcpy(p + head, &st, kStampSize);
       std::memset(p + head + kStampSize, 0, t.payload_len - kStampSize);
       std::memcpy(p + head + t.payload_len, t.bytes.data() + end, tail);
+    }
+    if (!from_peer && s.stream) {  // one write of the n frames, back to back
+      return s.stream->write_all({tx_buf_.data(), n * size}) ? n : 0;
     }
     const int fd = from_peer ? peer_fd_ : s.fd;
     const auto* to = from_peer ? &s.relay_sa : nullptr;
@@ -546,7 +617,22 @@ const char* to_string(Mode m) {
   return "?";
 }
 
+const char* to_string(Transport t) {
+  switch (t) {
+    case Transport::Udp:
+      return "udp";
+    case Transport::Tcp:
+      return "tcp";
+    case Transport::Tls:
+      return "tls";
+  }
+  return "?";
+}
+
 BenchResult run_bench(const BenchOptions& o) {
+  if (o.raw && o.transport != Transport::Udp) {
+    throw std::runtime_error("--raw sends UDP only (the forwarders have no TCP or TLS)");
+  }
   if (o.payload < kStampSize) {
     throw std::runtime_error("payload must be at least " + std::to_string(kStampSize) + " bytes");
   }

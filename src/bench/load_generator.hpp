@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/address.hpp"
+#include "probe/stream.hpp"
 
 namespace avedge::bench {
 
@@ -19,12 +20,20 @@ enum class Mode : uint8_t {
 };
 const char* to_string(Mode m);
 
+// How the clients reach the edge (RFC 8656 §3.1); the relay toward the peer is UDP in all three.
+enum class Transport : uint8_t { Udp, Tcp, Tls };
+const char* to_string(Transport t);
+
 struct BenchOptions {
   Mode mode = Mode::Throughput;
-  Endpoint server;       // UDP listener of the edge
-  IpAddress client_ip;   // where the client sockets bind (default: 127.0.0.1)
-  IpAddress peer_ip;     // where the peer socket binds; the relay must be allowed to reach it
-  std::string username;  // static user, or empty with rest_secret set
+  Endpoint server;  // listener of the edge: UDP, TCP or TLS as `transport` says
+  // TCP and TLS: one connection per allocation, opened (and TLS handshaken) before the clock of
+  // the setup rate starts; ChannelData padded to 4 bytes (RFC 8656 §12.5); no GSO.
+  Transport transport = Transport::Udp;
+  probe::TlsOptions tls;  // with Transport::Tls
+  IpAddress client_ip;    // where the client sockets bind (default: 127.0.0.1)
+  IpAddress peer_ip;      // where the peer socket binds; the relay must be allowed to reach it
+  std::string username;   // static user, or empty with rest_secret set
   std::string password;
   std::string rest_secret;  // TURN REST: usernames "expiry:benchN", HMAC-SHA1 passwords
   uint32_t allocations = 100;

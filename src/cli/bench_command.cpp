@@ -14,7 +14,17 @@ constexpr int kExitUsage = 2;
 CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
   CLI::App* b = app.add_subcommand(
       "bench", "TURN load generator: relay throughput, allocation setup rate, held allocations");
-  b->add_option("--server", o.server, "the edge's UDP listener, IP:PORT")->capture_default_str();
+  b->add_option("--server", o.server, "the edge's listener, IP:PORT (UDP, TCP or TLS: --transport)")
+      ->capture_default_str();
+  b->add_option("--transport", o.transport,
+                "udp, tcp or tls toward the edge (one connection per allocation, opened before "
+                "the setup clock starts); the relay to the peer is UDP")
+      ->capture_default_str();
+  b->add_flag("--insecure", o.bench.tls.insecure, "with tls: do not verify the certificate");
+  b->add_option("--cafile", o.bench.tls.ca_file,
+                "with tls: trust anchors (default: the system's), PEM");
+  b->add_option("--server-name", o.bench.tls.server_name,
+                "with tls: the name to verify and send as SNI (default: --server's IP)");
   b->add_option("--mode", o.mode, "throughput, setup or hold")->capture_default_str();
   b->add_option("--user", o.user, "static credential NAME:PASS");
   b->add_option("--secret", o.bench.rest_secret, "TURN REST secret (one username per allocation)");
@@ -61,6 +71,21 @@ int run_bench_command(BenchCommandOptions& o) {
     return kExitUsage;
   }
   b.server = *server;
+  if (o.transport == "udp") {
+    b.transport = bench::Transport::Udp;
+  } else if (o.transport == "tcp") {
+    b.transport = bench::Transport::Tcp;
+  } else if (o.transport == "tls") {
+    b.transport = bench::Transport::Tls;
+    if (b.tls.server_name.empty()) b.tls.server_name = server->ip.to_string();
+  } else {
+    fmt::print(stderr, "avedge bench: --transport {}: write udp, tcp or tls\n", o.transport);
+    return kExitUsage;
+  }
+  if (b.raw && b.transport != bench::Transport::Udp) {
+    fmt::print(stderr, "avedge bench: --raw is UDP only (the forwarders have no TCP or TLS)\n");
+    return kExitUsage;
+  }
   b.client_ip = *client;
   b.peer_ip = *peer;
   if (o.mode == "throughput") {

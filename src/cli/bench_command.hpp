@@ -17,6 +17,7 @@ struct BenchCommandOptions {
   std::string user;  // NAME:PASS
   std::string mode = "throughput";
   std::string data = "channel";
+  std::string transport = "udp";
   bool both = false;
   bool json_only = false;
   bench::BenchOptions bench;

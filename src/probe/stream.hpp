@@ -40,6 +40,8 @@ class Stream {
   long read_some(std::span<uint8_t> out, int timeout_ms);
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] const Endpoint& local() const { return local_; }
+  // The socket, for a caller that waits on many streams at once (avedge bench's epoll).
+  [[nodiscard]] int fd() const { return fd_; }
 
  private:
   Stream() = default;

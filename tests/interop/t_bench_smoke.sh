@@ -36,6 +36,27 @@ run hold --secret "$SECRET" -n 50 --mode hold --duration 1
 [ "$(json_field hold ready)" = 50 ] && [ "$(json_field hold deallocated)" = 50 ]
 report "bench hold mode: 50 allocations held and released" $?
 
+# TURN over TCP and over TLS (RFC 8656 §3.1; one connection per allocation, ChannelData padded
+# to 4 bytes: a 161-byte payload makes 3 bytes of padding). TLS verifies the server's
+# certificate against the suite's CA; without it the generator refuses the self-signed one.
+for t in tcp tls; do
+  port=$TURN_PORT tls_args=()
+  [ $t = tls ] && port=$TURN_TLS_PORT tls_args=(--cafile "$INTEROP_CERT_DIR/cert.pem")
+  timeout 60 "$AVEDGE_BIN" bench --server "$TURN_HOST:$port" --peer-ip 127.0.0.1 --json \
+    --transport $t "${tls_args[@]}" --user "$TURN_USER:$TURN_PASS" -n 10 --payload 161 --rate 500 \
+    --both --duration 2 >"$RUN_DIR/stream_$t.json" 2>&1
+  [ "$(json_field stream_$t transport)" = $t ] && [ "$(json_field stream_$t ready)" = 10 ] &&
+    [ "$(json_field stream_$t sent)" -ge 1800 ] 2>/dev/null &&
+    [ "$(json_field stream_$t received)" = "$(json_field stream_$t sent)" ] &&
+    [ "$(json_field stream_$t deallocated)" = 10 ]
+  report "bench --transport $t: 10 allocations, ChannelData both ways, nothing lost, all deallocated: $(cat "$RUN_DIR/stream_$t.json")" $?
+done
+timeout 20 "$AVEDGE_BIN" bench --server "$TURN_HOST:$TURN_TLS_PORT" --peer-ip 127.0.0.1 --json \
+  --transport tls --user "$TURN_USER:$TURN_PASS" -n 1 --duration 1 >"$RUN_DIR/tls_unverified.json" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "certificate verify failed" "$RUN_DIR/tls_unverified.json"
+report "bench --transport tls without --cafile refuses the self-signed certificate (rc=$rc): $(cat "$RUN_DIR/tls_unverified.json")" $?
+
 # A wrong password is reported, not hidden: exit 1 with the server's answer.
 timeout 20 "${BENCH[@]}" --user "$TURN_USER:wrong" -n 2 --duration 1 >"$RUN_DIR/wrong.json" 2>&1
 rc=$?
