@@ -617,18 +617,6 @@ const char* to_string(Mode m) {
   return "?";
 }
 
-const char* to_string(Transport t) {
-  switch (t) {
-    case Transport::Udp:
-      return "udp";
-    case Transport::Tcp:
-      return "tcp";
-    case Transport::Tls:
-      return "tls";
-  }
-  return "?";
-}
-
 BenchResult run_bench(const BenchOptions& o) {
   if (o.raw && o.transport != Transport::Udp) {
     throw std::runtime_error("--raw sends UDP only (the forwarders have no TCP or TLS)");

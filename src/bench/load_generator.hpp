@@ -10,6 +10,7 @@
 
 #include "core/address.hpp"
 #include "probe/stream.hpp"
+#include "turn/io.hpp"
 
 namespace avedge::bench {
 
@@ -20,9 +21,9 @@ enum class Mode : uint8_t {
 };
 const char* to_string(Mode m);
 
-// How the clients reach the edge (RFC 8656 §3.1); the relay toward the peer is UDP in all three.
-enum class Transport : uint8_t { Udp, Tcp, Tls };
-const char* to_string(Transport t);
+// How the clients reach the edge (RFC 8656 §3.1), named as the server names it; the relay
+// toward the peer is UDP in all three.
+using turn::Transport;
 
 struct BenchOptions {
   Mode mode = Mode::Throughput;
