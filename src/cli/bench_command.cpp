@@ -55,6 +55,10 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o) {
               "no TURN: send the payloads to --server, a bare UDP forwarder (bench/udp_forwarder)");
   b->add_option("--raw-relay-base", o.bench.raw_relay_base,
                 "with --raw: session i's relay port is this + i (bench/fanout_forwarder)");
+  b->add_option("--max-loss", o.max_loss,
+                "throughput: exit 1 when more than this fraction of the packets is lost (default "
+                "1: never)")
+      ->capture_default_str();
   b->add_flag("--json", o.json_only, "print only the JSON line");
   return b;
 }
@@ -118,6 +122,11 @@ int run_bench_command(BenchCommandOptions& o) {
                "must stay within port 65535\n");
     return kExitUsage;
   }
+  if (!(o.max_loss >= 0 && o.max_loss <= 1)) {
+    fmt::print(stderr, "avedge bench: --max-loss {}: a fraction from 0 to 1 (0.01 is 1%)\n",
+               o.max_loss);
+    return kExitUsage;
+  }
   if (b.allocations == 0 || b.batch == 0 || b.window == 0) {
     fmt::print(stderr, "avedge bench: --allocations, --batch and --window must be above 0\n");
     return kExitUsage;
@@ -127,7 +136,8 @@ int run_bench_command(BenchCommandOptions& o) {
     if (!o.json_only) fmt::print(stderr, "{}", bench::format_result_human(r, b));
     fmt::print("{}", bench::format_result_json(r, b));
     std::fflush(stdout);
-    return r.failed == 0 && r.ready > 0 ? 0 : 1;
+    const bool lost_too_much = b.mode == bench::Mode::Throughput && r.loss() > o.max_loss;
+    return r.failed == 0 && r.ready > 0 && !lost_too_much ? 0 : 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "avedge bench: {}\n", e.what());
     return kExitUsage;

@@ -20,12 +20,13 @@ struct BenchCommandOptions {
   std::string transport = "udp";
   bool both = false;
   bool json_only = false;
+  double max_loss = 1;  // throughput: a loss above this exits 1 (1: never)
   bench::BenchOptions bench;
 };
 
 CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& o);
-// 0: every allocation was made and (throughput) nothing was lost beyond --max-loss;
-// 1: failures or loss; 2: bad arguments or sockets.
+// 0: every allocation was made and (throughput) no more was lost than --max-loss;
+// 1: failed allocations or more loss; 2: bad arguments or sockets.
 int run_bench_command(BenchCommandOptions& o);
 
 }  // namespace avedge::cli

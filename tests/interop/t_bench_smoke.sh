@@ -57,6 +57,20 @@ rc=$?
 [ $rc = 2 ] && grep -q "certificate verify failed" "$RUN_DIR/tls_unverified.json"
 report "bench --transport tls without --cafile refuses the self-signed certificate (rc=$rc): $(cat "$RUN_DIR/tls_unverified.json")" $?
 
+# --max-loss: a run that loses more exits 1 (here everything: nothing listens at the --raw
+# target), the same run without it exits 0, and a fraction above 1 is a usage error.
+LOST_PORT=$(pick_port "$TURN_PORT" "$PEER_PORT")
+timeout 20 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$LOST_PORT" -n 2 --rate 100 --duration 0.5 \
+  --max-loss 0.01 --json >"$RUN_DIR/lossy.json" 2>&1
+rc_limit=$?
+timeout 20 "$AVEDGE_BIN" bench --raw --server "127.0.0.1:$LOST_PORT" -n 2 --rate 100 --duration 0.5 \
+  --json >/dev/null 2>&1
+rc_free=$?
+timeout 20 "$AVEDGE_BIN" bench --raw --max-loss 2 >/dev/null 2>&1
+rc_bad=$?
+[ $rc_limit = 1 ] && [ "$(json_field lossy loss)" = 1.000000 ] && [ $rc_free = 0 ] && [ $rc_bad = 2 ]
+report "bench --max-loss 0.01: all lost exits 1 (rc=$rc_limit), without it 0 (rc=$rc_free), --max-loss 2 is a usage error (rc=$rc_bad)" $?
+
 # A wrong password is reported, not hidden: exit 1 with the server's answer.
 timeout 20 "${BENCH[@]}" --user "$TURN_USER:wrong" -n 2 --duration 1 >"$RUN_DIR/wrong.json" 2>&1
 rc=$?
