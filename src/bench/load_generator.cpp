@@ -214,6 +214,10 @@ class Generator {
                                            index, o_.server.to_string(), error));
     }
     s.fd = s.stream->fd();
+    // Writes block while the edge does not read (TCP's own backpressure), but not for ever: a
+    // stalled edge fails the write after the same timeout (the TLS stream sets it already).
+    const timeval limit{kConnectTimeoutMs / 1000, (kConnectTimeoutMs % 1000) * 1000};
+    setsockopt(s.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   }
 
   void watch(int fd, uint32_t tag) const {
@@ -436,7 +440,9 @@ class Generator {
       std::memcpy(p + head + t.payload_len, t.bytes.data() + end, tail);
     }
     if (!from_peer && s.stream) {  // one write of the n frames, back to back
-      return s.stream->write_all({tx_buf_.data(), n * size}) ? n : 0;
+      if (s.stream->write_all({tx_buf_.data(), n * size})) return n;
+      seq_ -= n;
+      return 0;
     }
     const int fd = from_peer ? peer_fd_ : s.fd;
     const auto* to = from_peer ? &s.relay_sa : nullptr;
