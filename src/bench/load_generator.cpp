@@ -24,6 +24,7 @@
 #include "bench/latency_histogram.hpp"
 #include "bench/turn_handshake.hpp"
 #include "core/crypto.hpp"
+#include "wire/byte_order.hpp"
 #include "wire/channel_data.hpp"
 #include "wire/stun_builder.hpp"
 #include "wire/stun_constants.hpp"
@@ -399,7 +400,7 @@ class Generator {
     } else if (o_.channel_data) {
       // RFC 8656 §12.5: over TCP and TLS padded to a multiple of 4; over UDP not.
       const bool pad = o_.transport != Transport::Udp;
-      t.bytes.resize(4 + (pad ? (payload.size() + 3) & ~size_t{3} : payload.size()));
+      t.bytes.resize(4 + (pad ? wire::pad4(payload.size()) : payload.size()));
       wire::encode_channel_data(t.bytes, kFirstChannel, payload, pad);
       t.payload_at = 4;
     } else {
@@ -410,7 +411,7 @@ class Generator {
       b.add_xor_address(stun::attr::XorPeerAddress, peer_);
       b.add(stun::attr::Data, payload);  // last: the payload ends the message but for padding
       t.bytes.resize(b.size());
-      t.payload_at = b.size() - ((payload.size() + 3) & ~size_t{3});
+      t.payload_at = b.size() - wire::pad4(payload.size());
     }
     t.payload_len = payload.size();
   }

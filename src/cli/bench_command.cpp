@@ -86,10 +86,6 @@ int run_bench_command(BenchCommandOptions& o) {
     fmt::print(stderr, "avedge bench: --transport {}: write udp, tcp or tls\n", o.transport);
     return kExitUsage;
   }
-  if (b.raw && b.transport != bench::Transport::Udp) {
-    fmt::print(stderr, "avedge bench: --raw is UDP only (the forwarders have no TCP or TLS)\n");
-    return kExitUsage;
-  }
   b.client_ip = *client;
   b.peer_ip = *peer;
   if (o.mode == "throughput") {
