@@ -4,7 +4,10 @@
 # each COMMAND is run as `COMMAND serve -c CONFIG`, pinned to CPU 0, with `avedge bench` on CPU 1
 # (100 allocations, ChannelData, 3 s, latency_budget_us = AB_BUDGET, default 175). Each line has
 # the CPU per packet, the loss and the generator's p50/p99 latency. A COMMAND may be a wrapper
-# that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`.
+# that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`; the
+# word `fanout` runs build/fanout_forwarder waiting the same budget (the floor, PERFORMANCE.md).
+# CPU is the server's time on CPU in ns, summed over its threads (/proc/PID/task/*/schedstat),
+# from 0.5 s before the generator starts to its end. AB_DURATION sets the seconds (default 3).
 # Needs build/avedge (the generator); everything stays on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,22 +41,32 @@ level = "warn"
 [admin]
 listen = "off"
 TOML
-flags=(-n 100 --payload "$PAYLOAD" --rate "$RATE" --duration 3 --json)
+flags=(-n 100 --payload "$PAYLOAD" --rate "$RATE" --duration "${AB_DURATION:-3}" --json)
 [ "$BOTH" = 1 ] && flags+=(--both)
-tck=$(getconf CLK_TCK)
+PEER_PORT=$((PORT + 10)) FAN_BASE=$((PORT + 1000))
+# ns on CPU of every thread of a process (a thread that ended before is not counted: the
+# servers here keep theirs to the end)
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
 for rep in $(seq 1 "$REPS"); do
   for cmd in "$@"; do
-    taskset -c 0 "$cmd" serve -c "$DIR/avedge.toml" >"$DIR/server.log" 2>&1 &
+    if [ "$cmd" = fanout ]; then
+      taskset -c 0 "$ROOT/build/fanout_forwarder" "127.0.0.1:$PORT" "127.0.0.1:$PEER_PORT" 100 \
+        "$FAN_BASE" "${AB_BUDGET:-175}" >"$DIR/server.log" 2>&1 &
+      target=(--raw --peer-port "$PEER_PORT" --raw-relay-base "$FAN_BASE")
+    else
+      taskset -c 0 "$cmd" serve -c "$DIR/avedge.toml" >"$DIR/server.log" 2>&1 &
+      target=(--secret "$SECRET")
+    fi
     pid=$!
     sleep 0.5
-    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    c0=$(cpu_ns "$pid")
     line=$(taskset -c 1 "$ROOT/build/avedge" bench --server "127.0.0.1:$PORT" --peer-ip 127.0.0.1 \
-      --secret "$SECRET" "${flags[@]}" 2>/dev/null || true)
-    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+      "${target[@]}" "${flags[@]}" 2>/dev/null || true)
+    c1=$(cpu_ns "$pid")
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     received=$(echo "$line" | field received)
-    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / $tck * 1e6 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss), p50 $(echo "$line" | field p50_us) p99 $(echo "$line" | field p99_us) µs"
+    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss), p50 $(echo "$line" | field p50_us) p99 $(echo "$line" | field p99_us) µs"
   done
 done
