@@ -173,9 +173,19 @@ cpu_ns() {
     awk -v tck="$TCK" '{printf "%d", ($14 + $15) * 1e9 / tck}' "/proc/$SERVER_PID/stat"
   fi
 }
-# Busy ticks of the whole host (both cores: server, generator, and the kernel's softirq work,
-# which loopback charges to the sender): user nice system irq softirq steal of /proc/stat.
-host_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# The whole host's busy time in ns (both cores: server, generator, and the kernel's softirq
+# work, which loopback charges to the sender): the cores' wall time less their idle and iowait
+# of /proc/stat, which a tickless kernel measures at idle entry and exit. Not the busy columns
+# (user, system, softirq...): those are counted at ticks, and a core that runs for 30 µs after
+# each wake-up and idles between them seldom meets a tick: at 20k/s they gave 9-12 µs per
+# packet where the server alone spent 10 and the generator 14 (docs/PERFORMANCE.md, "How to
+# measure").
+host_busy_ns() {
+  local now
+  now=$(date +%s%N)
+  awk -v now="$now" -v cores="$(grep -c '^cpu[0-9]' /proc/stat)" -v tck="$TCK" \
+    '/^cpu / {printf "%.0f", cores * now - ($5 + $6) * 1e9 / tck}' /proc/stat
+}
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 
 gen() { # server, bench flags...
@@ -223,14 +233,14 @@ max_rate() { # server payload both(0/1) rep [workload suffix]
 fixed_rate() { # server rate rep [workload suffix]
   local server=$1 rate=$2 rep=$3 sfx=${4:-} c0 c1 h0 h1 line received
   c0=$(cpu_ns)
-  h0=$(host_ticks)
+  h0=$(host_busy_ns)
   line=$(gen "$server" -n 100 --rate "$rate" --duration "$FIXED")
   c1=$(cpu_ns)
-  h1=$(host_ticks)
+  h1=$(host_busy_ns)
   received=$(echo "$line" | field received)
   local us_per_packet host_us
   us_per_packet=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}")
-  host_us=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($h1 - $h0) / $TCK * 1e6 / r : 0)}")
+  host_us=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($h1 - $h0) / 1e3 / r : 0)}")
   record "$server" "cpu_us_${rate}$sfx" "$rep" "$us_per_packet"
   record "$server" "hostcpu_us_${rate}$sfx" "$rep" "$host_us"
   for q in p50_us p99_us p999_us; do
