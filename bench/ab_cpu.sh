@@ -44,9 +44,7 @@ TOML
 flags=(-n 100 --payload "$PAYLOAD" --rate "$RATE" --duration "${AB_DURATION:-3}" --json)
 [ "$BOTH" = 1 ] && flags+=(--both)
 PEER_PORT=$((PORT + 10)) FAN_BASE=$((PORT + 1000))
-# ns on CPU of every thread of a process (a thread that ended before is not counted: the
-# servers here keep theirs to the end)
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
+. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
 for rep in $(seq 1 "$REPS"); do
   for cmd in "$@"; do

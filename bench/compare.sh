@@ -56,7 +56,6 @@ HOST=127.0.0.1
 PORT=${BENCH_PORT:-34780}
 PEER_PORT=${BENCH_PEER_PORT:-34790}
 SECRET=$(openssl rand -hex 32)
-TCK=$(getconf CLK_TCK)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 10k held allocations need 10k relay sockets
 SERVER_PID=""
 GEN_EXTRA=()  # more generator flags (--no-gso for the fast path workload)
@@ -162,30 +161,8 @@ stop_server() {
   for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . || return 0; sleep 0.1; done
 }
 
-# The server's time on CPU in ns, summed over its threads (/proc/PID/task/*/schedstat, exact;
-# the servers keep their threads for the whole run). /proc/PID/stat counts in ticks of 10 ms,
-# 1.7% of what a server spends at 20k packets/s in a fixed-rate run: too coarse for targets
-# decided within a few %. Kernels without schedstat: the ticks.
-cpu_ns() {
-  if [ -r "/proc/$SERVER_PID/schedstat" ]; then
-    cat /proc/"$SERVER_PID"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'
-  else
-    awk -v tck="$TCK" '{printf "%d", ($14 + $15) * 1e9 / tck}' "/proc/$SERVER_PID/stat"
-  fi
-}
-# The whole host's busy time in ns (both cores: server, generator, and the kernel's softirq
-# work, which loopback charges to the sender): the cores' wall time less their idle and iowait
-# of /proc/stat, which a tickless kernel measures at idle entry and exit. Not the busy columns
-# (user, system, softirq...): those are counted at ticks, and a core that runs for 30 µs after
-# each wake-up and idles between them seldom meets a tick: at 20k/s they gave 9-12 µs per
-# packet where the server alone spent 10 and the generator 14 (docs/PERFORMANCE.md, "How to
-# measure").
-host_busy_ns() {
-  local now
-  now=$(date +%s%N)
-  awk -v now="$now" -v cores="$(grep -c '^cpu[0-9]' /proc/stat)" -v tck="$TCK" \
-    '/^cpu / {printf "%.0f", cores * now - ($5 + $6) * 1e9 / tck}' /proc/stat
-}
+# cpu_ns PID and host_busy_ns, exact (bench/cpu_time.sh)
+. "$ROOT/bench/cpu_time.sh"
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 
 gen() { # server, bench flags...
@@ -232,10 +209,10 @@ max_rate() { # server payload both(0/1) rep [workload suffix]
 
 fixed_rate() { # server rate rep [workload suffix]
   local server=$1 rate=$2 rep=$3 sfx=${4:-} c0 c1 h0 h1 line received
-  c0=$(cpu_ns)
+  c0=$(cpu_ns "$SERVER_PID")
   h0=$(host_busy_ns)
   line=$(gen "$server" -n 100 --rate "$rate" --duration "$FIXED")
-  c1=$(cpu_ns)
+  c1=$(cpu_ns "$SERVER_PID")
   h1=$(host_busy_ns)
   received=$(echo "$line" | field received)
   local us_per_packet host_us

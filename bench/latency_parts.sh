@@ -46,7 +46,7 @@ listen = "off"
 TOML
 sed 's/^latency_budget_us = 0$/latency_budget_us = 0\nbusy_poll_us = 200/' "$DIR/avedge.toml" >"$DIR/avedge-busy.toml"
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
-tck=$(getconf CLK_TCK)
+. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID
 : >"$DIR/runs"
 for rep in $(seq 1 "$REPS"); do
   for s in blocking epoll spin multishot fanout avedge-epoll avedge avedge-busy; do
@@ -62,16 +62,16 @@ for rep in $(seq 1 "$REPS"); do
     PID=$!
     for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . && break; sleep 0.1; done
     sleep 0.2
-    c0=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+    c0=$(cpu_ns "$PID")
     line=$(taskset -c 1 "$BUILD/avedge" bench --server "127.0.0.1:$PORT" --peer-ip 127.0.0.1 \
       "${target[@]}" -n 100 --rate "$RATE" --duration "$SECS" --json 2>/dev/null || true)
-    c1=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+    c1=$(cpu_ns "$PID")
     kill "$PID"
     wait "$PID" 2>/dev/null || true
     PID=""
     for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . || break; sleep 0.1; done
     r=$(echo "$line" | field received)
-    echo "$rep $s $(echo "$line" | field p50_us) $(echo "$line" | field p99_us) $(awk "BEGIN{r=${r:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / $tck * 1e6 / r : 0)}")" >>"$DIR/runs"
+    echo "$rep $s $(echo "$line" | field p50_us) $(echo "$line" | field p99_us) $(awk "BEGIN{r=${r:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}")" >>"$DIR/runs"
   done
 done
 echo "latency_parts: $RATE packets/s one way, 100 sessions, 160 B, $REPS x $SECS s, $(git -C "$ROOT" rev-parse --short HEAD)"
