@@ -157,4 +157,26 @@ timeout 30 "$WAKE" 50 200 0 1 >"$RUN_DIR/wake.txt" 2>&1
        END {exit !(t > s && p > s)}' "$RUN_DIR/wake.txt"
 ok=$?
 report "bench/wake_cost prints six costs, timer wake-ups above a system call: $(tr -s ' \n' ' ' <"$RUN_DIR/wake.txt")" $ok
+
+# bench/cpu_time.sh, the CPU measures of compare.sh: a process whose two threads spin 0.3 s
+# each, one after the other, and stay alive spends 0.6 s, all of it counted (every thread's
+# schedstat: the main thread alone would show half), and the host's busy time over the same
+# window (the cores' wall time less their idle) holds at least that.
+. "$REPO_ROOT/bench/cpu_time.sh"
+h0=$(host_busy_ns)
+python3 -c '
+import threading, time
+def spin():
+    end = time.thread_time() + 0.3
+    while time.thread_time() < end: pass
+t = threading.Thread(target=lambda: (spin(), time.sleep(3))); t.start(); t.join(0.5); spin()
+time.sleep(3)' &
+SPIN=$!
+sleep 1.5
+h1=$(host_busy_ns)
+spent=$(cpu_ns "$SPIN")
+kill "$SPIN"
+wait "$SPIN" 2>/dev/null
+awk -v c="$spent" -v h="$((h1 - h0))" 'BEGIN {exit !(c > 0.55e9 && c < 1.0e9 && h > 0.9 * c)}'
+report "bench/cpu_time.sh: two threads spinning 0.3 s each spent $spent ns (both counted), the host $((h1 - h0)) ns busy in 1.5 s" $?
 summary
