@@ -1,14 +1,19 @@
 # Sourced by the bench scripts: CPU time, exact.
 #
+# The sum of the first field of each line, as an integer. %.0f, not %d: mawk (Debian's awk)
+# prints %d no higher than 2^31 - 1, and 2^31 ns is 2.1 s, less than a busy-polling server
+# spends in a 3 s run.
+sum_first_fields() { awk '{s += $1} END {printf "%.0f", s}'; }
+
 # cpu_ns PID: the process's time on CPU in ns, summed over its threads
 # (/proc/PID/task/*/schedstat; the servers keep their threads for a whole run). /proc/PID/stat
 # counts in ticks of 10 ms, 1.7% of what a server spends at 20k packets/s in a 3 s run: too
 # coarse for targets decided within a few %. Kernels without schedstat: the ticks.
 cpu_ns() {
   if [ -r "/proc/$1/schedstat" ]; then
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | sum_first_fields
   else
-    awk -v tck="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1e9 / tck}' "/proc/$1/stat"
+    awk -v tck="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1e9 / tck}' "/proc/$1/stat"
   fi
 }
 
@@ -18,7 +23,8 @@ cpu_ns() {
 # the busy columns (user, system, softirq...): those are counted at ticks, and a core that runs
 # for 30 µs after each wake-up and idles between them seldom meets a tick: at 20k/s they gave
 # 9-12 µs per packet where the server alone spent 10 and the generator 14
-# (docs/PERFORMANCE.md, "Past the userspace ceiling").
+# (docs/PERFORMANCE.md, "Past the userspace ceiling"). Subtract two readings in awk, not in
+# the shell: cores times epoch nanoseconds passes 2^63 from six cores on.
 host_busy_ns() {
   local now
   now=$(date +%s%N)
