@@ -7,7 +7,7 @@
 # that sets the environment, e.g. a script doing `AVEDGE_GSO=0 exec build/avedge "$@"`; the
 # word `fanout` runs build/fanout_forwarder waiting the same budget (the floor, PERFORMANCE.md).
 # CPU is the server's time on CPU in ns, summed over its threads (/proc/PID/task/*/schedstat),
-# from 0.5 s before the generator starts to its end. AB_DURATION sets the seconds (default 3).
+# from the generator's start to its end (setup and teardown of its allocations included). AB_DURATION sets the seconds (default 3).
 # Needs build/avedge (the generator); everything stays on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +44,7 @@ TOML
 flags=(-n 100 --payload "$PAYLOAD" --rate "$RATE" --duration "${AB_DURATION:-3}" --json)
 [ "$BOTH" = 1 ] && flags+=(--both)
 PEER_PORT=$((PORT + 10)) FAN_BASE=$((PORT + 1000))
-. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID
+. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID, us_per_packet
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
 for rep in $(seq 1 "$REPS"); do
   for cmd in "$@"; do
@@ -65,6 +65,6 @@ for rep in $(seq 1 "$REPS"); do
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     received=$(echo "$line" | field received)
-    echo "rep $rep $cmd: $(awk "BEGIN{r=${received:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}") µs CPU/packet, loss $(echo "$line" | field loss), p50 $(echo "$line" | field p50_us) p99 $(echo "$line" | field p99_us) µs"
+    echo "rep $rep $cmd: $(us_per_packet "$c0" "$c1" "$received" 2) µs CPU/packet, loss $(echo "$line" | field loss), p50 $(echo "$line" | field p50_us) p99 $(echo "$line" | field p99_us) µs"
   done
 done

@@ -161,7 +161,7 @@ stop_server() {
   for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . || return 0; sleep 0.1; done
 }
 
-# cpu_ns PID and host_busy_ns, exact (bench/cpu_time.sh)
+# cpu_ns PID, host_busy_ns and us_per_packet (bench/cpu_time.sh)
 . "$ROOT/bench/cpu_time.sh"
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 
@@ -215,16 +215,16 @@ fixed_rate() { # server rate rep [workload suffix]
   c1=$(cpu_ns "$SERVER_PID")
   h1=$(host_busy_ns)
   received=$(echo "$line" | field received)
-  local us_per_packet host_us
-  us_per_packet=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}")
-  host_us=$(awk "BEGIN{r=${received:-0}; printf \"%.3f\", (r > 0 ? ($h1 - $h0) / 1e3 / r : 0)}")
-  record "$server" "cpu_us_${rate}$sfx" "$rep" "$us_per_packet"
+  local cpu_us host_us
+  cpu_us=$(us_per_packet "$c0" "$c1" "$received")
+  host_us=$(us_per_packet "$h0" "$h1" "$received")
+  record "$server" "cpu_us_${rate}$sfx" "$rep" "$cpu_us"
   record "$server" "hostcpu_us_${rate}$sfx" "$rep" "$host_us"
   for q in p50_us p99_us p999_us; do
     record "$server" "${q}_${rate}$sfx" "$rep" "$(echo "$line" | field $q)"
   done
   record "$server" "gencpu_${rate}$sfx" "$rep" "$(echo "$line" | field generator_cpu)"
-  log "  $server$sfx at $rate/s: $us_per_packet µs CPU/packet, $(echo "$line" | field p50_us)/$(echo "$line" | field p99_us) µs p50/p99"
+  log "  $server$sfx at $rate/s: $cpu_us µs CPU/packet, $(echo "$line" | field p50_us)/$(echo "$line" | field p99_us) µs p50/p99"
 }
 
 setup_rate() { # server rep

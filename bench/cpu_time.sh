@@ -31,3 +31,10 @@ host_busy_ns() {
   awk -v now="$now" -v cores="$(grep -c '^cpu[0-9]' /proc/stat)" -v tck="$(getconf CLK_TCK)" \
     '/^cpu / {printf "%.0f", cores * now - ($5 + $6) * 1e9 / tck}' /proc/stat
 }
+
+# us_per_packet FROM_NS TO_NS PACKETS [DECIMALS]: the µs spent per packet between two readings
+# of cpu_ns or host_busy_ns (subtracted in awk: see above), 0 when no packet arrived.
+us_per_packet() {
+  awk -v a="$1" -v b="$2" -v n="${3:-0}" -v d="${4:-3}" \
+    'BEGIN {printf "%.*f", d, (n > 0 ? (b - a) / 1e3 / n : 0)}'
+}

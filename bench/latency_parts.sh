@@ -46,7 +46,7 @@ listen = "off"
 TOML
 sed 's/^latency_budget_us = 0$/latency_budget_us = 0\nbusy_poll_us = 200/' "$DIR/avedge.toml" >"$DIR/avedge-busy.toml"
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
-. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID
+. "$ROOT/bench/cpu_time.sh"  # cpu_ns PID, us_per_packet
 : >"$DIR/runs"
 for rep in $(seq 1 "$REPS"); do
   for s in blocking epoll spin multishot fanout avedge-epoll avedge avedge-busy; do
@@ -71,7 +71,7 @@ for rep in $(seq 1 "$REPS"); do
     PID=""
     for _ in $(seq 1 50); do ss -Hlun "sport = :$PORT" | grep -q . || break; sleep 0.1; done
     r=$(echo "$line" | field received)
-    echo "$rep $s $(echo "$line" | field p50_us) $(echo "$line" | field p99_us) $(awk "BEGIN{r=${r:-0}; printf \"%.2f\", (r > 0 ? ($c1 - $c0) / 1e3 / r : 0)}")" >>"$DIR/runs"
+    echo "$rep $s $(echo "$line" | field p50_us) $(echo "$line" | field p99_us) $(us_per_packet "$c0" "$c1" "$r" 2)" >>"$DIR/runs"
   done
 done
 echo "latency_parts: $RATE packets/s one way, 100 sessions, 160 B, $REPS x $SECS s, $(git -C "$ROOT" rev-parse --short HEAD)"

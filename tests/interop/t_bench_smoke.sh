@@ -182,4 +182,6 @@ awk -v c="$spent" -v h="$busy" 'BEGIN {exit !(c > 0.55e9 && c < 1.0e9 && h > 0.9
 report "bench/cpu_time.sh: two threads spinning 0.3 s each spent $spent ns (both counted), the host $busy ns busy in 1.5 s" $?
 [ "$(printf '3000000000 5 7\n1 2 3\n' | sum_first_fields)" = 3000000001 ]
 report "bench/cpu_time.sh sums past 2^31 ns (mawk's %d stops there)" $?
+[ "$(us_per_packet 1000 600001000 60000)" = 10.000 ] && [ "$(us_per_packet 5 6 0 2)" = 0.00 ]
+report "bench/cpu_time.sh: 0.6 s over 60000 packets is 10 µs each; none arrived gives 0" $?
 summary
